@@ -97,22 +97,25 @@ where
     let raw = capture(deserializer)?;
     let json = raw.get();
     let kind = Kinds::of(json);
-    let mut candidates: Vec<(usize, &Member<U>)> =
-        union.members.iter().filter(|member| member.kinds.holds(kind)).map(|member| (0, member)).collect();
-    if candidates.len() > 1 && kind.holds(Kinds::OBJECT.or(Kinds::ARRAY)) {
-        let lost = losses(json, union, kind);
-        candidates = union
-            .members
-            .iter()
-            .zip(lost)
-            .filter(|(member, _)| member.kinds.holds(kind))
-            .filter_map(|(member, lost)| Some((lost?, member)))
-            .collect();
-        // Stable: of members losing as much, the first.
-        candidates.sort_by_key(|(lost, _)| *lost);
-    }
-    if let Some(decoded) = candidates.iter().find_map(|(_, member)| (member.decode)(json)) {
+    let members = union.members;
+    let candidates: Vec<usize> = (0..members.len()).filter(|i| members[*i].kinds.holds(kind)).collect();
+    let tally = (candidates.len() > 1 && kind.holds(Kinds::OBJECT.or(Kinds::ARRAY))).then(|| Tally::of(json, union, kind));
+    // First the members that keep the whole value, in order...
+    let keeps_all = |i: &&usize| tally.as_ref().is_none_or(|tally| tally.keeps_all(**i));
+    if let Some(decoded) = candidates.iter().filter(keeps_all).find_map(|i| (members[*i].decode)(json)) {
         return Ok(decoded);
+    }
+    // ...then the others, fewest losses first (the first of those losing as much).
+    if let Some(tally) = &tally {
+        let mut lossy: Vec<(usize, usize)> = candidates
+            .iter()
+            .filter(|i| !keeps_all(i) && !tally.failed[**i])
+            .map(|i| (tally.lost(*i), *i))
+            .collect();
+        lossy.sort_by_key(|(lost, _)| *lost);
+        if let Some(decoded) = lossy.iter().find_map(|(_, i)| (members[*i].decode)(json)) {
+            return Ok(decoded);
+        }
     }
     serde_json::from_str(json).map(unknown).map_err(de::Error::custom)
 }
@@ -168,58 +171,59 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for TextOrValue<V> {
     }
 }
 
-/// What decoding the JSON text (an object, or an array) as each member would lose: the
-/// properties, at any depth, under keys it does not have (`null` ones excepted), as
-/// `lost_fields` counted them. `None` for a struct member lacking a property it
-/// requires, or given an array item that is no object.
-fn losses<U>(json: &str, union: &Untagged<U>, kind: Kinds) -> Vec<Option<usize>> {
-    let members = union.members;
-    // The members whose properties are counted: structs of this JSON type.
-    let counted: Vec<bool> =
-        members.iter().map(|member| member.required.is_some() && member.kinds.holds(kind)).collect();
-    let mut tally = Tally {
-        properties: union.properties,
-        counting: counted.iter().filter(|counted| **counted).count(),
-        counted,
-        failed: vec![false; members.len()],
-        weight: 0,
-        kept: vec![0; members.len()],
-        met: vec![0; members.len()],
-        required: members.iter().map(|member| member.required.unwrap_or(0)).collect(),
-    };
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    if (&mut deserializer).deserialize_any(&mut tally).is_err() {
-        return vec![Some(0); members.len()];
-    }
-    (0..members.len())
-        .map(|i| match tally.counted[i] {
-            true => (!tally.failed[i]).then_some(tally.weight - tally.kept[i]),
-            false => Some(0),
-        })
-        .collect()
-}
-
-/// Counts the losses of the struct members over an object, or over the items of an array:
-/// the weight of the properties some member lacks, less what each member keeps of it.
-struct Tally {
+/// What decoding a JSON text (an object, or an array of objects) as each struct member
+/// would lose, read in one pass: the properties, at any depth, under the keys it lacks
+/// (`null` ones excepted), as `lost_fields` counted them, and which members lack a
+/// property they require (or are given an array item that is no object).
+struct Tally<'j> {
     properties: &'static [(&'static str, &'static [(usize, bool)])],
-    /// Which members are counted.
+    /// Which members are counted: the structs (or arrays of structs) of the JSON type.
     counted: Vec<bool>,
     /// How many members are counted.
     counting: usize,
     /// Which members cannot decode the value.
     failed: Vec<bool>,
-    /// The weight of the properties some member lacks.
-    weight: usize,
-    /// What each member keeps of that weight.
-    kept: Vec<usize>,
     /// How many of its required properties each member has met in the current object.
     met: Vec<usize>,
     /// How many properties each member requires.
     required: Vec<usize>,
+    /// The values (not `null`) some counted member lacks, with the members keeping them;
+    /// their size is only read when no member keeps the whole value.
+    lacked: Vec<(&'j str, &'static [(usize, bool)])>,
 }
 
-impl Tally {
+impl<'j> Tally<'j> {
+    /// The tally of `json`, of JSON type `kind`, for the members of `union`.
+    fn of<U>(json: &'j str, union: &Untagged<U>, kind: Kinds) -> Self {
+        let members = union.members;
+        let counted: Vec<bool> =
+            members.iter().map(|member| member.required.is_some() && member.kinds.holds(kind)).collect();
+        let mut tally = Tally {
+            properties: union.properties,
+            counting: counted.iter().filter(|counted| **counted).count(),
+            counted,
+            failed: vec![false; members.len()],
+            met: vec![0; members.len()],
+            required: members.iter().map(|member| member.required.unwrap_or(0)).collect(),
+            lacked: Vec::new(),
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        // The text was read once already: it is valid JSON.
+        let _ = (&mut deserializer).deserialize_any(&mut tally);
+        tally
+    }
+
+    /// Whether member `i` decodes the value keeping all of it (as far as the keys tell).
+    fn keeps_all(&self, i: usize) -> bool {
+        !self.failed[i] && (!self.counted[i] || self.lacked.iter().all(|(_, keepers)| keeps(keepers, i)))
+    }
+
+    /// What member `i` loses of the value.
+    fn lost(&self, i: usize) -> usize {
+        let lacked = self.lacked.iter().filter(|(_, keepers)| self.counted[i] && !keeps(keepers, i));
+        lacked.map(|(json, _)| serde_json::from_str::<Nested>(json).map_or(1, |Nested(_, nested)| 1 + nested)).sum()
+    }
+
     /// The members that keep property `key`, each with whether it requires it.
     fn keepers(&self, key: &str) -> &'static [(usize, bool)] {
         let order = |name: &str| name.len().cmp(&key.len()).then_with(|| name.cmp(key));
@@ -230,7 +234,7 @@ impl Tally {
     }
 
     /// Counts one object.
-    fn object<'de, A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
+    fn object<A: MapAccess<'j>>(&mut self, mut map: A) -> Result<(), A::Error> {
         self.met.fill(0);
         while let Some(Key(key)) = map.next_key()? {
             let keepers = self.keepers(&key);
@@ -239,15 +243,13 @@ impl Tally {
                 keeping += 1;
                 self.met[member] += usize::from(required);
             }
-            // The value is only looked into when some member would lose it.
             if keeping == self.counting {
                 map.next_value::<de::IgnoredAny>()?;
                 continue;
             }
-            let Weight(weight) = map.next_value()?;
-            self.weight += weight;
-            for &(member, _) in keepers {
-                self.kept[member] += weight;
+            let value: &'j RawValue = map.next_value()?;
+            if value.get().trim() != "null" {
+                self.lacked.push((value.get(), keepers));
             }
         }
         for member in 0..self.counted.len() {
@@ -266,46 +268,51 @@ impl Tally {
     }
 }
 
-impl<'de> Visitor<'de> for &mut Tally {
+/// Whether member `i` is among the `keepers` of a property.
+fn keeps(keepers: &[(usize, bool)], i: usize) -> bool {
+    keepers.iter().any(|(member, _)| *member == i)
+}
+
+impl<'j> Visitor<'j> for &mut Tally<'j> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object or an array")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'j>>(self, map: A) -> Result<(), A::Error> {
         self.object(map)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'j>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element_seed(Item(&mut *self))?.is_some() {}
         Ok(())
     }
 }
 
 /// An item of an array, counted by the [`Tally`].
-struct Item<'t>(&'t mut Tally);
+struct Item<'t, 'j>(&'t mut Tally<'j>);
 
-impl<'de> de::DeserializeSeed<'de> for Item<'_> {
+impl<'j> de::DeserializeSeed<'j> for Item<'_, 'j> {
     type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'j>>(self, deserializer: D) -> Result<(), D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Item<'_> {
+impl<'j> Visitor<'j> for Item<'_, 'j> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'j>>(self, map: A) -> Result<(), A::Error> {
         self.0.object(map)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'j>>(self, mut seq: A) -> Result<(), A::Error> {
         self.0.not_an_object();
         while seq.next_element::<de::IgnoredAny>()?.is_some() {}
         Ok(())
@@ -356,17 +363,6 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
         }
         deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-/// What losing a property costs: nothing for `null`, else 1 and the properties it holds
-/// at any depth.
-struct Weight(usize);
-
-impl<'de> Deserialize<'de> for Weight {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let Nested(null, nested) = Nested::deserialize(deserializer)?;
-        Ok(Weight(if null { 0 } else { 1 + nested }))
     }
 }
 
