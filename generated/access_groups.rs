@@ -130,17 +130,7 @@ pub struct CreateAccessGroupResponse {
     pub team_permissions: Option<Vec<String>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Entitlement {
     /// `v0`
@@ -149,6 +139,19 @@ pub enum Entitlement {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Entitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "v0" => Self::V0,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Entitlement {
     /// The value as it is written on the wire.
@@ -220,28 +223,32 @@ impl<'de> serde::Deserialize<'de> for ListAccessGroupsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<ListAccessGroupsResponse>] = &[
-            |value| {
-                <ListAccessGroupsWithAccessGroupsPagination as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(ListAccessGroupsResponse::WithAccessGroupsPagination)
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ListAccessGroupsResponse::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<ListAccessGroupsResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            ListAccessGroupsWithAccessGroupsPagination,
+                        >(json)
+                            .map(ListAccessGroupsResponse::WithAccessGroupsPagination)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(ListAccessGroupsResponse::Object)
+                    },
+                },
+            ],
+            properties: &[("pagination", &[(0, true)]), ("accessGroups", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 

@@ -3,17 +3,7 @@
 //! Types and operations of the `aliases` group (Cargo feature `aliases`).
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Access {
     /// `requested`
@@ -25,6 +15,20 @@ pub enum Access {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Access {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "requested" => Self::Requested,
+                "granted" => Self::Granted,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Access {
     /// The value as it is written on the wire.
@@ -59,34 +63,43 @@ impl<'de> serde::Deserialize<'de> for Applications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Applications>] = &[
-            |value| {
-                <Vec<
-                    ApplicationsObjectListItem,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Applications::ObjectList)
-            },
-            |value| {
-                <Vec<
-                    ApplicationsObjectList2Item,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Applications::ObjectList2)
-            },
-            |value| {
-                <Vec<
-                    ApplicationsObjectList3Item,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Applications::ObjectList3)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Applications> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<ApplicationsObjectListItem>>(json)
+                            .map(Applications::ObjectList)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<ApplicationsObjectList2Item>>(json)
+                            .map(Applications::ObjectList2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<ApplicationsObjectList3Item>>(json)
+                            .map(Applications::ObjectList3)
+                    },
+                },
+            ],
+            properties: &[
+                ("projectId", &[(0, true), (1, true), (2, true)]),
+                ("branchAlias", &[(1, true), (2, false)]),
+                ("deploymentId", &[(2, false)]),
+                ("fallbackHost", &[(0, true), (1, true), (2, false)]),
+                ("branchDeploymentId", &[(2, false)]),
+                ("fallbackDeploymentId", &[(2, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -202,17 +215,7 @@ pub struct DeleteAliasResponse {
     pub status: DeleteAliasStatus,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DeleteAliasStatus {
     /// `SUCCESS`
@@ -221,6 +224,19 @@ pub enum DeleteAliasStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DeleteAliasStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "SUCCESS" => Self::Success,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DeleteAliasStatus {
     /// The value as it is written on the wire.
@@ -497,17 +513,7 @@ impl Override {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum OverrideAction {
     /// `create`
@@ -519,6 +525,20 @@ pub enum OverrideAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for OverrideAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "create" => Self::Create,
+                "revoke" => Self::Revoke,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl OverrideAction {
     /// The value as it is written on the wire.
@@ -536,17 +556,7 @@ impl std::fmt::Display for OverrideAction {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum OverrideScope {
     /// `alias-protection-override`
@@ -555,6 +565,19 @@ pub enum OverrideScope {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for OverrideScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "alias-protection-override" => Self::AliasProtectionOverride,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl OverrideScope {
     /// The value as it is written on the wire.
@@ -585,34 +608,43 @@ impl<'de> serde::Deserialize<'de> for PatchUrlProtectionBypassRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<PatchUrlProtectionBypassRequest>] = &[
-            |value| {
-                <PatchUrlProtectionBypassWithScope as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(PatchUrlProtectionBypassRequest::WithScope)
-            },
-            |value| {
-                <PatchUrlProtectionBypassWithOverride as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(PatchUrlProtectionBypassRequest::WithOverride)
-            },
-            |value| {
-                <PatchUrlProtectionBypassWithTtl as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(PatchUrlProtectionBypassRequest::WithTtl)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<PatchUrlProtectionBypassRequest> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<PatchUrlProtectionBypassWithScope>(json)
+                            .map(PatchUrlProtectionBypassRequest::WithScope)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            PatchUrlProtectionBypassWithOverride,
+                        >(json)
+                            .map(PatchUrlProtectionBypassRequest::WithOverride)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<PatchUrlProtectionBypassWithTtl>(json)
+                            .map(PatchUrlProtectionBypassRequest::WithTtl)
+                    },
+                },
+            ],
+            properties: &[
+                ("ttl", &[(2, false)]),
+                ("scope", &[(0, true)]),
+                ("revoke", &[(2, false)]),
+                ("override", &[(1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -651,17 +683,7 @@ impl PatchUrlProtectionBypassScope {
 }
 
 /// Invitation status for the user scoped bypass.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PatchUrlProtectionBypassScopeAccess {
     /// `denied`
@@ -673,6 +695,20 @@ pub enum PatchUrlProtectionBypassScopeAccess {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for PatchUrlProtectionBypassScopeAccess {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "denied" => Self::Denied,
+                "granted" => Self::Granted,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl PatchUrlProtectionBypassScopeAccess {
     /// The value as it is written on the wire.

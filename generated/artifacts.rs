@@ -35,25 +35,35 @@ impl<'de> serde::Deserialize<'de> for ArtifactQueryResponseValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<ArtifactQueryResponseValue>] = &[
-            |value| {
-                <ArtifactQueryWithSizeTaskDurationMs as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(ArtifactQueryResponseValue::WithSizeTaskDurationMs)
-            },
-            |value| {
-                <ArtifactQueryWithError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ArtifactQueryResponseValue::WithError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<ArtifactQueryResponseValue> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            ArtifactQueryWithSizeTaskDurationMs,
+                        >(json)
+                            .map(ArtifactQueryResponseValue::WithSizeTaskDurationMs)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<ArtifactQueryWithError>(json)
+                            .map(ArtifactQueryResponseValue::WithError)
+                    },
+                },
+            ],
+            properties: &[
+                ("tag", &[(0, false)]),
+                ("size", &[(0, true)]),
+                ("error", &[(1, true)]),
+                ("taskDurationMs", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -74,17 +84,7 @@ pub struct ArtifactQueryWithSizeTaskDurationMs {
 }
 
 /// One of `HIT` or `MISS`. `HIT` specifies that a cached artifact for `hash` was found in the cache. `MISS` specifies that a cached artifact with `hash` was not found.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum RecordEventsEvent {
     /// `HIT`
@@ -96,6 +96,20 @@ pub enum RecordEventsEvent {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for RecordEventsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "HIT" => Self::Hit,
+                "MISS" => Self::Miss,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl RecordEventsEvent {
     /// The value as it is written on the wire.
@@ -153,17 +167,7 @@ impl RecordEventsRequestItem {
 }
 
 /// One of `LOCAL` or `REMOTE`. `LOCAL` specifies that the cache event was from the user's filesystem cache. `REMOTE` specifies that the cache event is from a remote cache.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum RecordEventsSource {
     /// `LOCAL`
@@ -175,6 +179,20 @@ pub enum RecordEventsSource {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for RecordEventsSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "LOCAL" => Self::Local,
+                "REMOTE" => Self::Remote,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl RecordEventsSource {
     /// The value as it is written on the wire.
@@ -198,17 +216,7 @@ pub struct StatusResponse {
     pub status: StatusStatus,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum StatusStatus {
     /// `disabled`
@@ -226,6 +234,22 @@ pub enum StatusStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for StatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "disabled" => Self::Disabled,
+                "enabled" => Self::Enabled,
+                "over_limit" => Self::OverLimit,
+                "paused" => Self::Paused,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl StatusStatus {
     /// The value as it is written on the wire.

@@ -46,17 +46,7 @@ pub enum AuthTokenScope {
     Unknown(serde_json::Value),
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum AuthTokenScopeOrigin {
     /// `saml`
@@ -101,6 +91,31 @@ pub enum AuthTokenScopeOrigin {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for AuthTokenScopeOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "saml" => Self::Saml,
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "email" => Self::Email,
+                "manual" => Self::Manual,
+                "passkey" => Self::Passkey,
+                "otp" => Self::Otp,
+                "sms" => Self::Sms,
+                "invite" => Self::Invite,
+                "google" => Self::Google,
+                "apple" => Self::Apple,
+                "app" => Self::App,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl AuthTokenScopeOrigin {
     /// The value as it is written on the wire.
@@ -305,17 +320,7 @@ impl std::fmt::Debug for GetAuthTokenResponse {
 }
 
 /// The grant type, when using x-www-form-urlencoded content type
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GrantType {
     /// `authorization_code`
@@ -324,6 +329,19 @@ pub enum GrantType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GrantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "authorization_code" => Self::AuthorizationCode,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GrantType {
     /// The value as it is written on the wire.
@@ -357,17 +375,7 @@ pub struct Sudo {
 }
 
 /// Possible multi-factor origins
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum SudoOrigin {
     /// `totp`
@@ -382,6 +390,21 @@ pub enum SudoOrigin {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for SudoOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "totp" => Self::Totp,
+                "webauthn" => Self::Webauthn,
+                "recovery-code" => Self::RecoveryCode,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl SudoOrigin {
     /// The value as it is written on the wire.

@@ -36,17 +36,7 @@ pub struct Check {
     pub rerequestable: Option<bool>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Conclusion {
     /// `canceled`
@@ -70,6 +60,24 @@ pub enum Conclusion {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Conclusion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "canceled" => Self::Canceled,
+                "failed" => Self::Failed,
+                "neutral" => Self::Neutral,
+                "succeeded" => Self::Succeeded,
+                "skipped" => Self::Skipped,
+                "stale" => Self::Stale,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Conclusion {
     /// The value as it is written on the wire.
@@ -175,17 +183,7 @@ impl Fcp {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum FcpSource {
     /// `web-vitals`
@@ -194,6 +192,19 @@ pub enum FcpSource {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for FcpSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "web-vitals" => Self::WebVitals,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl FcpSource {
     /// The value as it is written on the wire.
@@ -271,17 +282,7 @@ pub struct Metrics {
 }
 
 /// The result of the check being run
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateCheckConclusion {
     /// `canceled`
@@ -302,6 +303,23 @@ pub enum UpdateCheckConclusion {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateCheckConclusion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "canceled" => Self::Canceled,
+                "failed" => Self::Failed,
+                "neutral" => Self::Neutral,
+                "succeeded" => Self::Succeeded,
+                "skipped" => Self::Skipped,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateCheckConclusion {
     /// The value as it is written on the wire.
@@ -458,17 +476,7 @@ impl UpdateCheckRequest {
 }
 
 /// The current status of the check
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateCheckStatus {
     /// `running`
@@ -480,6 +488,20 @@ pub enum UpdateCheckStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateCheckStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "running" => Self::Running,
+                "completed" => Self::Completed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateCheckStatus {
     /// The value as it is written on the wire.

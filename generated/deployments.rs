@@ -14,17 +14,7 @@ pub struct AliasWarning {
     pub action: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Architecture {
     /// `x86_64`
@@ -36,6 +26,20 @@ pub enum Architecture {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Architecture {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "x86_64" => Self::X8664,
+                "arm64" => Self::Arm64,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Architecture {
     /// The value as it is written on the wire.
@@ -112,25 +116,40 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentCustomEnvironment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CancelDeploymentCustomEnvironment>] = &[
-            |value| {
-                <CancelDeploymentCustomEnvironmentWithSlugType as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentCustomEnvironment::WithSlugType)
-            },
-            |value| {
-                <crate::shared::Transform as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CancelDeploymentCustomEnvironment::WithId)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CancelDeploymentCustomEnvironment> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CancelDeploymentCustomEnvironmentWithSlugType,
+                        >(json)
+                            .map(CancelDeploymentCustomEnvironment::WithSlugType)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::Transform>(json)
+                            .map(CancelDeploymentCustomEnvironment::WithId)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("slug", &[(0, true)]),
+                ("type", &[(0, true)]),
+                ("domains", &[(0, false)]),
+                ("createdAt", &[(0, true)]),
+                ("updatedAt", &[(0, true)]),
+                ("description", &[(0, false)]),
+                ("branchMatcher", &[(0, false)]),
+                ("currentDeploymentAliases", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -198,17 +217,7 @@ pub struct CancelDeploymentFunctionsValue {
     pub supports_cancellation: Option<bool>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentGitSourceBitbucketRepoUuidType {
     /// `bitbucket`
@@ -217,6 +226,19 @@ pub enum CancelDeploymentGitSourceBitbucketRepoUuidType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentGitSourceBitbucketRepoUuidType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "bitbucket" => Self::Bitbucket,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentGitSourceBitbucketRepoUuidType {
     /// The value as it is written on the wire.
@@ -233,17 +255,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceBitbucketRepoUuidType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentGitSourceCustomType {
     /// `custom`
@@ -252,6 +264,19 @@ pub enum CancelDeploymentGitSourceCustomType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentGitSourceCustomType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "custom" => Self::Custom,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentGitSourceCustomType {
     /// The value as it is written on the wire.
@@ -268,17 +293,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceCustomType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentGitSourceGithubCustomHostHostRepoIdType {
     /// `github-custom-host`
@@ -287,6 +302,20 @@ pub enum CancelDeploymentGitSourceGithubCustomHostHostRepoIdType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for CancelDeploymentGitSourceGithubCustomHostHostRepoIdType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "github-custom-host" => Self::GithubCustomHost,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentGitSourceGithubCustomHostHostRepoIdType {
     /// The value as it is written on the wire.
@@ -303,17 +332,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceGithubCustomHostHostRepoIdTy
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentGitSourceGithubLimitedRepoIdType {
     /// `github-limited`
@@ -322,6 +341,19 @@ pub enum CancelDeploymentGitSourceGithubLimitedRepoIdType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentGitSourceGithubLimitedRepoIdType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "github-limited" => Self::GithubLimited,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentGitSourceGithubLimitedRepoIdType {
     /// The value as it is written on the wire.
@@ -338,17 +370,7 @@ impl std::fmt::Display for CancelDeploymentGitSourceGithubLimitedRepoIdType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentGitSourceGitlabProjectIdType {
     /// `gitlab`
@@ -357,6 +379,19 @@ pub enum CancelDeploymentGitSourceGitlabProjectIdType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentGitSourceGitlabProjectIdType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "gitlab" => Self::Gitlab,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentGitSourceGitlabProjectIdType {
     /// The value as it is written on the wire.
@@ -397,17 +432,7 @@ pub struct CancelDeploymentLambdasItemOutputItem {
     pub function_name: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentLambdasItemReadyState {
     /// `BUILDING`
@@ -425,6 +450,22 @@ pub enum CancelDeploymentLambdasItemReadyState {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentLambdasItemReadyState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "BUILDING" => Self::Building,
+                "ERROR" => Self::Error,
+                "INITIALIZING" => Self::Initializing,
+                "READY" => Self::Ready,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentLambdasItemReadyState {
     /// The value as it is written on the wire.
@@ -459,29 +500,42 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentMicrofrontends {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CancelDeploymentMicrofrontends>] = &[
-            |value| {
-                <CancelDeploymentMicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentMicrofrontends::WithIsDefaultApp)
-            },
-            |value| {
-                <CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        CancelDeploymentMicrofrontends::WithDefaultAppProjectNameGroupIds,
-                    )
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CancelDeploymentMicrofrontends> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CancelDeploymentMicrofrontendsWithIsDefaultApp,
+                        >(json)
+                            .map(CancelDeploymentMicrofrontends::WithIsDefaultApp)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds,
+                        >(json)
+                            .map(
+                                CancelDeploymentMicrofrontends::WithDefaultAppProjectNameGroupIds,
+                            )
+                    },
+                },
+            ],
+            properties: &[
+                ("groupIds", &[(0, true), (1, true)]),
+                ("applications", &[(0, false)]),
+                ("defaultRoute", &[(0, false), (1, false)]),
+                ("isDefaultApp", &[(0, true), (1, false)]),
+                ("mfeConfigUploadState", &[(0, false)]),
+                ("defaultAppProjectName", &[(0, true), (1, true)]),
+                ("microfrontendsAlias2Enabled", &[(0, false), (1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -864,34 +918,58 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRoute {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CancelDeploymentRoute>] = &[
-            |value| {
-                <CancelDeploymentRouteWithContinueMiddleware as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentRoute::WithContinueMiddleware)
-            },
-            |value| {
-                <CancelDeploymentRouteWithHeaders as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentRoute::WithHeaders)
-            },
-            |value| {
-                <CancelDeploymentRouteWithHandle as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentRoute::WithHandle)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CancelDeploymentRoute> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CancelDeploymentRouteWithContinueMiddleware,
+                        >(json)
+                            .map(CancelDeploymentRoute::WithContinueMiddleware)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<CancelDeploymentRouteWithHeaders>(json)
+                            .map(CancelDeploymentRoute::WithHeaders)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<CancelDeploymentRouteWithHandle>(json)
+                            .map(CancelDeploymentRoute::WithHandle)
+                    },
+                },
+            ],
+            properties: &[
+                ("has", &[(1, false)]),
+                ("src", &[(0, true), (1, true), (2, false)]),
+                ("dest", &[(1, false), (2, false)]),
+                ("check", &[(1, false)]),
+                ("handle", &[(2, true)]),
+                ("locale", &[(1, false)]),
+                ("status", &[(1, false), (2, false)]),
+                ("headers", &[(1, false)]),
+                ("methods", &[(1, false)]),
+                ("missing", &[(1, false)]),
+                ("continue", &[(0, true), (1, false)]),
+                ("mitigate", &[(1, false)]),
+                ("override", &[(1, false)]),
+                ("important", &[(1, false)]),
+                ("middleware", &[(0, true), (1, false)]),
+                ("transforms", &[(1, false)]),
+                ("caseSensitive", &[(1, false)]),
+                ("middlewarePath", &[(1, false)]),
+                ("middlewareRawSrc", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -908,27 +986,34 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteHasItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CancelDeploymentRouteHasItem>] = &[
-            |value| {
-                <CancelDeploymentRouteHasItemHost as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentRouteHasItem::Host)
-            },
-            |value| {
-                <CancelDeploymentRouteHasItemWithKey as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentRouteHasItem::WithKey)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CancelDeploymentRouteHasItem> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<CancelDeploymentRouteHasItemHost>(json)
+                            .map(CancelDeploymentRouteHasItem::Host)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CancelDeploymentRouteHasItemWithKey,
+                        >(json)
+                            .map(CancelDeploymentRouteHasItem::WithKey)
+                    },
+                },
+            ],
+            properties: &[
+                ("key", &[(1, true)]),
+                ("type", &[(0, true), (1, true)]),
+                ("value", &[(0, true), (1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -940,17 +1025,7 @@ pub struct CancelDeploymentRouteHasItemHost {
     pub value: CancelDeploymentRouteHasItemValue,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentRouteHasItemType {
     /// `host`
@@ -959,6 +1034,19 @@ pub enum CancelDeploymentRouteHasItemType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteHasItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "host" => Self::Host,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentRouteHasItemType {
     /// The value as it is written on the wire.
@@ -988,25 +1076,42 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteHasItemValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CancelDeploymentRouteHasItemValue>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CancelDeploymentRouteHasItemValue::String)
-            },
-            |value| {
-                <CancelDeploymentRouteHasItemValueWithEq as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentRouteHasItemValue::WithEq)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CancelDeploymentRouteHasItemValue> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(CancelDeploymentRouteHasItemValue::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CancelDeploymentRouteHasItemValueWithEq,
+                        >(json)
+                            .map(CancelDeploymentRouteHasItemValue::WithEq)
+                    },
+                },
+            ],
+            properties: &[
+                ("eq", &[(1, false)]),
+                ("gt", &[(1, false)]),
+                ("lt", &[(1, false)]),
+                ("re", &[(1, false)]),
+                ("gte", &[(1, false)]),
+                ("inc", &[(1, false)]),
+                ("lte", &[(1, false)]),
+                ("neq", &[(1, false)]),
+                ("pre", &[(1, false)]),
+                ("suf", &[(1, false)]),
+                ("ninc", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1047,17 +1152,7 @@ pub struct CancelDeploymentRouteHasItemWithKey {
     pub value: Option<CancelDeploymentRouteHasItemValue>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentRouteHasItemWithKeyType {
     /// `header`
@@ -1072,6 +1167,21 @@ pub enum CancelDeploymentRouteHasItemWithKeyType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteHasItemWithKeyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "header" => Self::Header,
+                "cookie" => Self::Cookie,
+                "query" => Self::Query,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentRouteHasItemWithKeyType {
     /// The value as it is written on the wire.
@@ -1096,17 +1206,7 @@ pub struct CancelDeploymentRouteMitigate {
     pub action: CancelDeploymentRouteMitigateAction,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentRouteMitigateAction {
     /// `challenge`
@@ -1118,6 +1218,20 @@ pub enum CancelDeploymentRouteMitigateAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteMitigateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "challenge" => Self::Challenge,
+                "deny" => Self::Deny,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentRouteMitigateAction {
     /// The value as it is written on the wire.
@@ -1146,17 +1260,7 @@ pub struct CancelDeploymentRouteTransform {
     pub args: Option<crate::shared::Args>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentRouteTransformOp {
     /// `append`
@@ -1171,6 +1275,21 @@ pub enum CancelDeploymentRouteTransformOp {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "append" => Self::Append,
+                "set" => Self::Set,
+                "delete" => Self::Delete,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentRouteTransformOp {
     /// The value as it is written on the wire.
@@ -1208,27 +1327,41 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformTargetKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            CancelDeploymentRouteTransformTargetKey,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CancelDeploymentRouteTransformTargetKey::String)
-            },
-            |value| {
-                <CancelDeploymentRouteTransformTargetKeyWithEq as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CancelDeploymentRouteTransformTargetKey::WithEq)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CancelDeploymentRouteTransformTargetKey> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(CancelDeploymentRouteTransformTargetKey::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CancelDeploymentRouteTransformTargetKeyWithEq,
+                        >(json)
+                            .map(CancelDeploymentRouteTransformTargetKey::WithEq)
+                    },
+                },
+            ],
+            properties: &[
+                ("eq", &[(1, false)]),
+                ("gt", &[(1, false)]),
+                ("lt", &[(1, false)]),
+                ("gte", &[(1, false)]),
+                ("inc", &[(1, false)]),
+                ("lte", &[(1, false)]),
+                ("neq", &[(1, false)]),
+                ("pre", &[(1, false)]),
+                ("suf", &[(1, false)]),
+                ("ninc", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1257,17 +1390,7 @@ pub struct CancelDeploymentRouteTransformTargetKeyWithEq {
     pub lte: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CancelDeploymentRouteTransformType {
     /// `request.headers`
@@ -1282,6 +1405,21 @@ pub enum CancelDeploymentRouteTransformType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "request.headers" => Self::RequestHeaders,
+                "request.query" => Self::RequestQuery,
+                "response.headers" => Self::ResponseHeaders,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CancelDeploymentRouteTransformType {
     /// The value as it is written on the wire.
@@ -1388,17 +1526,7 @@ pub struct Checks {
     pub deployment_alias: DeploymentAlias,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ContentDispositionType {
     /// `inline`
@@ -1410,6 +1538,20 @@ pub enum ContentDispositionType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ContentDispositionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "inline" => Self::Inline,
+                "attachment" => Self::Attachment,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ContentDispositionType {
     /// The value as it is written on the wire.
@@ -1446,62 +1588,125 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentGitSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateDeploymentGitSource>] = &[
-            |value| {
-                <CreateDeploymentGitSourceGithubOrgRepo as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDeploymentGitSource::GithubOrgRepo)
-            },
-            |value| {
-                <CreateDeploymentGitSourceGithubLimitedOrgRepo as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDeploymentGitSource::GithubLimitedOrgRepo)
-            },
-            |value| {
-                <CreateDeploymentGitSourceBitbucketOwnerSlug as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDeploymentGitSource::BitbucketOwnerSlug)
-            },
-            |value| {
-                <CreateDeploymentGitSourceGithubRepoId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDeploymentGitSource::GithubRepoId)
-            },
-            |value| {
-                <CreateDeploymentGitSourceGithubLimitedRepoId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDeploymentGitSource::GithubLimitedRepoId)
-            },
-            |value| {
-                <CreateDeploymentGitSourceGitlab as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDeploymentGitSource::Gitlab)
-            },
-            |value| {
-                <CreateDeploymentGitSourceBitbucketRepoUuid as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDeploymentGitSource::BitbucketRepoUuid)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateDeploymentGitSource> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDeploymentGitSourceGithubOrgRepo,
+                        >(json)
+                            .map(CreateDeploymentGitSource::GithubOrgRepo)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDeploymentGitSourceGithubLimitedOrgRepo,
+                        >(json)
+                            .map(CreateDeploymentGitSource::GithubLimitedOrgRepo)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDeploymentGitSourceBitbucketOwnerSlug,
+                        >(json)
+                            .map(CreateDeploymentGitSource::BitbucketOwnerSlug)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDeploymentGitSourceGithubRepoId,
+                        >(json)
+                            .map(CreateDeploymentGitSource::GithubRepoId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDeploymentGitSourceGithubLimitedRepoId,
+                        >(json)
+                            .map(CreateDeploymentGitSource::GithubLimitedRepoId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreateDeploymentGitSourceGitlab>(json)
+                            .map(CreateDeploymentGitSource::Gitlab)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDeploymentGitSourceBitbucketRepoUuid,
+                        >(json)
+                            .map(CreateDeploymentGitSource::BitbucketRepoUuid)
+                    },
+                },
+            ],
+            properties: &[
+                ("org", &[(0, true), (1, true)]),
+                (
+                    "ref",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                    ],
+                ),
+                (
+                    "sha",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                    ],
+                ),
+                ("repo", &[(0, true), (1, true)]),
+                ("slug", &[(2, true)]),
+                (
+                    "type",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                    ],
+                ),
+                ("owner", &[(2, true)]),
+                ("repoId", &[(3, true), (4, true)]),
+                ("repoUuid", &[(6, true)]),
+                ("projectId", &[(5, true)]),
+                ("workspaceUuid", &[(6, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1764,23 +1969,27 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentGitSourceRepoId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateDeploymentGitSourceRepoId>] = &[
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateDeploymentGitSourceRepoId::Number)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateDeploymentGitSourceRepoId::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+impl crate::runtime::JsonTypes for CreateDeploymentGitSourceRepoId {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::INTEGER | crate::runtime::Kinds::FRACTION => {
+                <f64 as serde::Deserialize>::deserialize(deserializer).map(Self::Number)
+            }
+            crate::runtime::Kinds::STRING => {
+                <String as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::String)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
@@ -2093,17 +2302,7 @@ pub struct DeleteDeploymentResponse {
 }
 
 /// A constant with the final state of the deployment.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DeleteDeploymentState {
     /// `DELETED`
@@ -2112,6 +2311,19 @@ pub enum DeleteDeploymentState {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DeleteDeploymentState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "DELETED" => Self::Deleted,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DeleteDeploymentState {
     /// The value as it is written on the wire.
@@ -2139,17 +2351,7 @@ pub struct DeploymentAlias {
     pub completed_at: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DeploymentAliasState {
     /// `succeeded`
@@ -2164,6 +2366,21 @@ pub enum DeploymentAliasState {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DeploymentAliasState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                "pending" => Self::Pending,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DeploymentAliasState {
     /// The value as it is written on the wire.
@@ -2183,17 +2400,7 @@ impl std::fmt::Display for DeploymentAliasState {
 }
 
 /// Order of the returned events based on the timestamp.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Direction {
     /// `backward`
@@ -2205,6 +2412,20 @@ pub enum Direction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Direction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "backward" => Self::Backward,
+                "forward" => Self::Forward,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Direction {
     /// The value as it is written on the wire.
@@ -2253,17 +2474,7 @@ pub struct ExperimentalTrigger {
 }
 
 /// Event type - must be "queue/v1beta" (REQUIRED)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ExperimentalTriggerType {
     /// `queue/v1beta`
@@ -2272,6 +2483,19 @@ pub enum ExperimentalTriggerType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ExperimentalTriggerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "queue/v1beta" => Self::QueueV1beta,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ExperimentalTriggerType {
     /// The value as it is written on the wire.
@@ -2303,38 +2527,39 @@ impl<'de> serde::Deserialize<'de> for File {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<File>] = &[
-            |value| {
-                <FileInlinedFile as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(File::InlinedFile)
-            },
-            |value| {
-                <FileUploadedFile as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(File::UploadedFile)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<File> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<FileInlinedFile>(json)
+                            .map(File::InlinedFile)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<FileUploadedFile>(json)
+                            .map(File::UploadedFile)
+                    },
+                },
+            ],
+            properties: &[
+                ("sha", &[(1, false)]),
+                ("data", &[(0, true)]),
+                ("file", &[(0, true), (1, true)]),
+                ("size", &[(1, false)]),
+                ("encoding", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
 /// The file content encoding, it could be either a base64 (useful for images, etc.) of the files or the plain text for source code.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum FileEncoding {
     /// `base64`
@@ -2346,6 +2571,20 @@ pub enum FileEncoding {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for FileEncoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "base64" => Self::Base64,
+                "utf-8" => Self::Utf8,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl FileEncoding {
     /// The value as it is written on the wire.
@@ -2414,17 +2653,7 @@ pub struct FileTree {
 }
 
 /// String indicating the type of file tree entry.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum FileTreeType {
     /// `directory`
@@ -2448,6 +2677,24 @@ pub enum FileTreeType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for FileTreeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "directory" => Self::Directory,
+                "file" => Self::File,
+                "symlink" => Self::Symlink,
+                "lambda" => Self::Lambda,
+                "middleware" => Self::Middleware,
+                "invalid" => Self::Invalid,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl FileTreeType {
     /// The value as it is written on the wire.
@@ -2520,41 +2767,42 @@ impl<'de> serde::Deserialize<'de> for FlagJsonValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<FlagJsonValue>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(FlagJsonValue::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(FlagJsonValue::Number)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(FlagJsonValue::Boolean)
-            },
-            |value| {
-                <Vec<FlagJsonValue> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(FlagJsonValue::FlagJsonValueList)
-            },
-            |value| {
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+impl crate::runtime::JsonTypes for FlagJsonValue {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::STRING => {
+                <String as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::String)
+            }
+            crate::runtime::Kinds::INTEGER | crate::runtime::Kinds::FRACTION => {
+                <f64 as serde::Deserialize>::deserialize(deserializer).map(Self::Number)
+            }
+            crate::runtime::Kinds::BOOL => {
+                <bool as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Boolean)
+            }
+            crate::runtime::Kinds::ARRAY => {
+                <Vec<FlagJsonValue> as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::FlagJsonValueList)
+            }
+            crate::runtime::Kinds::OBJECT => {
                 <std::collections::BTreeMap<
                     String,
                     FlagJsonValue,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(FlagJsonValue::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+                > as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Object)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
@@ -2573,25 +2821,30 @@ impl<'de> serde::Deserialize<'de> for Flags {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Flags>] = &[
-            |value| {
-                <FlagsWithDefinitions as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Flags::WithDefinitions)
-            },
-            |value| {
-                <Vec<
-                    serde_json::Map<String, serde_json::Value>,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Flags::ObjectList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Flags> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<FlagsWithDefinitions>(json)
+                            .map(Flags::WithDefinitions)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            Vec<serde_json::Map<String, serde_json::Value>>,
+                        >(json)
+                            .map(Flags::ObjectList)
+                    },
+                },
+            ],
+            properties: &[("definitions", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -2621,17 +2874,7 @@ pub struct FlagsWithDefinitions {
     pub definitions: std::collections::BTreeMap<String, FlagsDefinitionsValue>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum FunctionMemoryType {
     /// `standard`
@@ -2646,6 +2889,21 @@ pub enum FunctionMemoryType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for FunctionMemoryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "standard" => Self::Standard,
+                "standard_legacy" => Self::StandardLegacy,
+                "performance" => Self::Performance,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl FunctionMemoryType {
     /// The value as it is written on the wire.
@@ -2664,17 +2922,7 @@ impl std::fmt::Display for FunctionMemoryType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum FunctionType {
     /// `fluid`
@@ -2686,6 +2934,20 @@ pub enum FunctionType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for FunctionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "fluid" => Self::Fluid,
+                "standard" => Self::Standard,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl FunctionType {
     /// The value as it is written on the wire.
@@ -2703,17 +2965,7 @@ impl std::fmt::Display for FunctionType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetDeploymentEventsLevel {
     /// `error`
@@ -2725,6 +2977,20 @@ pub enum GetDeploymentEventsLevel {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetDeploymentEventsLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "error" => Self::Error,
+                "warning" => Self::Warning,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetDeploymentEventsLevel {
     /// The value as it is written on the wire.
@@ -2793,41 +3059,45 @@ impl<'de> serde::Deserialize<'de> for GetDeploymentEventsResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetDeploymentEventsResponseItem>] = &[
-            |value| {
-                <GetDeploymentEventsWithDateDeploymentId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetDeploymentEventsResponseItem::WithDateDeploymentId)
-            },
-            |value| {
-                <GetDeploymentEventsWithPayload as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetDeploymentEventsResponseItem::WithPayload)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetDeploymentEventsResponseItem> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(7),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GetDeploymentEventsWithDateDeploymentId,
+                        >(json)
+                            .map(GetDeploymentEventsResponseItem::WithDateDeploymentId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<GetDeploymentEventsWithPayload>(json)
+                            .map(GetDeploymentEventsResponseItem::WithPayload)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true)]),
+                ("date", &[(0, true)]),
+                ("info", &[(0, true)]),
+                ("text", &[(0, false)]),
+                ("type", &[(0, true), (1, true)]),
+                ("level", &[(0, false)]),
+                ("serial", &[(0, true)]),
+                ("created", &[(0, true), (1, true)]),
+                ("payload", &[(1, true)]),
+                ("deploymentId", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetDeploymentEventsType {
     /// `delimiter`
@@ -2869,6 +3139,30 @@ pub enum GetDeploymentEventsType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetDeploymentEventsType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "delimiter" => Self::Delimiter,
+                "command" => Self::Command,
+                "stdout" => Self::Stdout,
+                "stderr" => Self::Stderr,
+                "exit" => Self::Exit,
+                "deployment-state" => Self::DeploymentState,
+                "middleware" => Self::Middleware,
+                "middleware-invocation" => Self::MiddlewareInvocation,
+                "edge-function-invocation" => Self::EdgeFunctionInvocation,
+                "metric" => Self::Metric,
+                "report" => Self::Report,
+                "fatal" => Self::Fatal,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetDeploymentEventsType {
     /// The value as it is written on the wire.
@@ -3110,25 +3404,114 @@ impl<'de> serde::Deserialize<'de> for GetDeploymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetDeploymentResponse>] = &[
-            |value| {
-                <CancelDeploymentResponse as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDeploymentResponse::LambdasBuildEnv)
-            },
-            |value| {
-                <GetDeploymentLambdasAliasAssignedBootedAt as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetDeploymentResponse::LambdasAliasAssignedBootedAt)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetDeploymentResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(25),
+                    decode: |json| {
+                        crate::runtime::member::<CancelDeploymentResponse>(json)
+                            .map(GetDeploymentResponse::LambdasBuildEnv)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(16),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GetDeploymentLambdasAliasAssignedBootedAt,
+                        >(json)
+                            .map(GetDeploymentResponse::LambdasAliasAssignedBootedAt)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("env", &[(0, true)]),
+                ("url", &[(0, true), (1, true)]),
+                ("meta", &[(0, true), (1, true)]),
+                ("name", &[(0, true), (1, true)]),
+                ("plan", &[(0, true)]),
+                ("team", &[(0, false), (1, false)]),
+                ("type", &[(0, true), (1, true)]),
+                ("alias", &[(0, false), (1, false)]),
+                ("build", &[(0, true)]),
+                ("crons", &[(0, false)]),
+                ("flags", &[(0, false)]),
+                ("ready", &[(0, false), (1, false)]),
+                ("builds", &[(0, false)]),
+                ("checks", &[(0, false)]),
+                ("config", &[(0, false)]),
+                ("images", &[(0, false)]),
+                ("public", &[(0, true), (1, true)]),
+                ("routes", &[(0, false)]),
+                ("source", &[(0, false), (1, false)]),
+                ("status", &[(0, true), (1, true)]),
+                ("target", &[(0, false), (1, false)]),
+                ("creator", &[(0, true), (1, true)]),
+                ("gitRepo", &[(0, false)]),
+                ("lambdas", &[(0, false), (1, false)]),
+                ("ownerId", &[(0, true)]),
+                ("project", &[(0, false), (1, false)]),
+                ("regions", &[(0, true), (1, true)]),
+                ("version", &[(0, true), (1, true)]),
+                ("bootedAt", &[(0, true), (1, true)]),
+                ("createdAt", &[(0, true), (1, true)]),
+                ("createdIn", &[(0, true)]),
+                ("deletedAt", &[(0, false), (1, false)]),
+                ("errorCode", &[(0, false), (1, false)]),
+                ("errorLink", &[(0, false), (1, false)]),
+                ("errorStep", &[(0, false), (1, false)]),
+                ("functions", &[(0, false)]),
+                ("gitSource", &[(0, false), (1, false)]),
+                ("oomReport", &[(0, false), (1, false)]),
+                ("projectId", &[(0, true)]),
+                ("aliasError", &[(0, false), (1, false)]),
+                ("aliasFinal", &[(0, false), (1, false)]),
+                ("buildingAt", &[(0, true), (1, true)]),
+                ("canceledAt", &[(0, false), (1, false)]),
+                ("readyState", &[(0, true), (1, true)]),
+                ("checksState", &[(0, false), (1, false)]),
+                ("initReadyAt", &[(0, false), (1, false)]),
+                ("nodeVersion", &[(0, false), (1, false)]),
+                ("undeletedAt", &[(0, false), (1, false)]),
+                ("userAliases", &[(0, false), (1, false)]),
+                ("aliasWarning", &[(0, false), (1, false)]),
+                ("buildErrorAt", &[(0, false), (1, false)]),
+                ("buildSkipped", &[(0, true), (1, true)]),
+                ("defaultRoute", &[(0, false), (1, false)]),
+                ("errorMessage", &[(0, false), (1, false)]),
+                ("inspectorUrl", &[(0, false)]),
+                ("integrations", &[(0, false)]),
+                ("ttyBuildLogs", &[(0, false), (1, false)]),
+                ("aliasAssigned", &[(0, true), (1, true)]),
+                ("readySubstate", &[(0, false), (1, false)]),
+                ("microfrontends", &[(0, false)]),
+                ("passiveRegions", &[(0, false), (1, false)]),
+                ("aliasAssignedAt", &[(0, false)]),
+                ("monorepoManager", &[(0, false)]),
+                ("oidcTokenClaims", &[(0, false), (1, false)]),
+                ("projectSettings", &[(0, true)]),
+                ("automaticAliases", &[(0, false), (1, false)]),
+                ("checksConclusion", &[(0, false), (1, false)]),
+                ("readyStateReason", &[(0, false)]),
+                ("buildArtifactUrls", &[(0, false)]),
+                ("customEnvironment", &[(0, false), (1, false)]),
+                ("originCacheRegion", &[(0, false), (1, false)]),
+                ("alwaysRefuseToBuild", &[(0, false)]),
+                ("connectBuildsEnabled", &[(0, false)]),
+                ("isInSystemBuildsQueue", &[(0, true)]),
+                ("connectConfigurationId", &[(0, false)]),
+                ("previewCommentsEnabled", &[(0, false), (1, false)]),
+                ("softDeletedByRetention", &[(0, false), (1, false)]),
+                ("autoAssignCustomDomains", &[(0, false), (1, false)]),
+                ("isFirstBranchDeployment", &[(0, false), (1, false)]),
+                ("buildContainerFinishedAt", &[(0, false), (1, false)]),
+                ("isInConcurrentBuildsQueue", &[(0, true)]),
+                ("passiveConnectConfigurationId", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -3375,17 +3758,7 @@ pub struct GetDeploymentsDeploymentProjectSettings {
 }
 
 /// In which state is the deployment.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetDeploymentsDeploymentReadyState {
     /// `BUILDING`
@@ -3413,6 +3786,25 @@ pub enum GetDeploymentsDeploymentReadyState {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for GetDeploymentsDeploymentReadyState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "BUILDING" => Self::Building,
+                "ERROR" => Self::Error,
+                "INITIALIZING" => Self::Initializing,
+                "QUEUED" => Self::Queued,
+                "READY" => Self::Ready,
+                "CANCELED" => Self::Canceled,
+                "DELETED" => Self::Deleted,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl GetDeploymentsDeploymentReadyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -3435,17 +3827,7 @@ impl std::fmt::Display for GetDeploymentsDeploymentReadyState {
 }
 
 /// On which environment has the deployment been deployed to.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetDeploymentsDeploymentTarget {
     /// `production`
@@ -3457,6 +3839,20 @@ pub enum GetDeploymentsDeploymentTarget {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetDeploymentsDeploymentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "production" => Self::Production,
+                "staging" => Self::Staging,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetDeploymentsDeploymentTarget {
     /// The value as it is written on the wire.
@@ -3715,94 +4111,242 @@ impl<'de> serde::Deserialize<'de> for GitSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GitSource>] = &[
-            |value| {
-                <GitSourceGithubCustomHostRefSha as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GitSource::GithubCustomHostRefSha)
-            },
-            |value| {
-                <GitSourceBitbucketRefSha as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::BitbucketRefSha)
-            },
-            |value| {
-                <GitSourceGithubCustomHostOrgRepo as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GitSource::GithubCustomHostOrgRepo)
-            },
-            |value| {
-                <GitSourceCustom as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::Custom)
-            },
-            |value| {
-                <GitSourceGithubRefSha as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::GithubRefSha)
-            },
-            |value| {
-                <GitSourceGithubLimitedRefSha as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::GithubLimitedRefSha)
-            },
-            |value| {
-                <GitSourceGitlabRefSha as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::GitlabRefSha)
-            },
-            |value| {
-                <GitSourceGithubOrgRepo as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::GithubOrgRepo)
-            },
-            |value| {
-                <GitSourceGithubCustomHostHostRepoId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GitSource::GithubCustomHostHostRepoId)
-            },
-            |value| {
-                <GitSourceGithubLimitedOrgRepo as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::GithubLimitedOrgRepo)
-            },
-            |value| {
-                <GitSourceBitbucketOwnerSlug as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::BitbucketOwnerSlug)
-            },
-            |value| {
-                <GitSourceGithubRepoId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::GithubRepoId)
-            },
-            |value| {
-                <GitSourceGithubLimitedRepoId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::GithubLimitedRepoId)
-            },
-            |value| {
-                <GitSourceGitlabProjectId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::GitlabProjectId)
-            },
-            |value| {
-                <GitSourceBitbucketRepoUuid as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GitSource::BitbucketRepoUuid)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GitSource> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGithubCustomHostRefSha>(json)
+                            .map(GitSource::GithubCustomHostRefSha)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceBitbucketRefSha>(json)
+                            .map(GitSource::BitbucketRefSha)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGithubCustomHostOrgRepo>(json)
+                            .map(GitSource::GithubCustomHostOrgRepo)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceCustom>(json)
+                            .map(GitSource::Custom)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGithubRefSha>(json)
+                            .map(GitSource::GithubRefSha)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGithubLimitedRefSha>(json)
+                            .map(GitSource::GithubLimitedRefSha)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGitlabRefSha>(json)
+                            .map(GitSource::GitlabRefSha)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGithubOrgRepo>(json)
+                            .map(GitSource::GithubOrgRepo)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GitSourceGithubCustomHostHostRepoId,
+                        >(json)
+                            .map(GitSource::GithubCustomHostHostRepoId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGithubLimitedOrgRepo>(json)
+                            .map(GitSource::GithubLimitedOrgRepo)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceBitbucketOwnerSlug>(json)
+                            .map(GitSource::BitbucketOwnerSlug)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGithubRepoId>(json)
+                            .map(GitSource::GithubRepoId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGithubLimitedRepoId>(json)
+                            .map(GitSource::GithubLimitedRepoId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceGitlabProjectId>(json)
+                            .map(GitSource::GitlabProjectId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<GitSourceBitbucketRepoUuid>(json)
+                            .map(GitSource::BitbucketRepoUuid)
+                    },
+                },
+            ],
+            properties: &[
+                (
+                    "org",
+                    &[
+                        (0, false),
+                        (2, true),
+                        (4, false),
+                        (5, false),
+                        (7, true),
+                        (9, true),
+                    ],
+                ),
+                (
+                    "ref",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, false),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, false),
+                        (8, false),
+                        (9, false),
+                        (10, false),
+                        (11, false),
+                        (12, false),
+                        (13, false),
+                        (14, false),
+                    ],
+                ),
+                (
+                    "sha",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, false),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, false),
+                        (8, false),
+                        (9, false),
+                        (10, false),
+                        (11, false),
+                        (12, false),
+                        (13, false),
+                        (14, false),
+                    ],
+                ),
+                ("host", &[(0, true), (2, true), (8, true)]),
+                (
+                    "prId",
+                    &[
+                        (2, false),
+                        (7, false),
+                        (8, false),
+                        (9, false),
+                        (10, false),
+                        (11, false),
+                        (12, false),
+                        (13, false),
+                        (14, false),
+                    ],
+                ),
+                (
+                    "repo",
+                    &[
+                        (0, false),
+                        (2, true),
+                        (4, false),
+                        (5, false),
+                        (7, true),
+                        (9, true),
+                    ],
+                ),
+                ("slug", &[(1, false), (10, true)]),
+                (
+                    "type",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                        (8, true),
+                        (9, true),
+                        (10, true),
+                        (11, true),
+                        (12, true),
+                        (13, true),
+                        (14, true),
+                    ],
+                ),
+                ("owner", &[(1, false), (10, true)]),
+                ("gitUrl", &[(3, true)]),
+                (
+                    "repoId",
+                    &[(0, true), (4, true), (5, true), (8, true), (11, true), (12, true)],
+                ),
+                ("repoUuid", &[(1, true), (14, true)]),
+                ("projectId", &[(6, true), (13, true)]),
+                ("workspaceUuid", &[(1, true), (14, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -4037,17 +4581,7 @@ pub struct GitSourceGitlabRefSha {
     pub project_id: f64,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GitSourceType {
     /// `github`
@@ -4056,6 +4590,19 @@ pub enum GitSourceType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GitSourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "github" => Self::Github,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GitSourceType {
     /// The value as it is written on the wire.
@@ -4072,17 +4619,7 @@ impl std::fmt::Display for GitSourceType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Handle {
     /// `error`
@@ -4106,6 +4643,24 @@ pub enum Handle {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Handle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "error" => Self::Error,
+                "filesystem" => Self::Filesystem,
+                "hit" => Self::Hit,
+                "miss" => Self::Miss,
+                "rewrite" => Self::Rewrite,
+                "resource" => Self::Resource,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Handle {
     /// The value as it is written on the wire.
@@ -4168,17 +4723,7 @@ pub struct Images {
     pub content_disposition_type: Option<ContentDispositionType>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ImagesFormat {
     /// `image/avif`
@@ -4190,6 +4735,20 @@ pub enum ImagesFormat {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ImagesFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "image/avif" => Self::ImageAvif,
+                "image/webp" => Self::ImageWebp,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ImagesFormat {
     /// The value as it is written on the wire.
@@ -4221,17 +4780,7 @@ pub struct Integrations {
     pub skipped_by: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum IntegrationsStatus {
     /// `skipped`
@@ -4252,6 +4801,23 @@ pub enum IntegrationsStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for IntegrationsStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "skipped" => Self::Skipped,
+                "pending" => Self::Pending,
+                "ready" => Self::Ready,
+                "error" => Self::Error,
+                "timeout" => Self::Timeout,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl IntegrationsStatus {
     /// The value as it is written on the wire.
@@ -4293,17 +4859,7 @@ pub struct Locale {
 }
 
 /// The result of the microfrontends config upload during deployment creation / build. Only set for default app deployments. The config upload is attempted during deployment create, and then again during the build. If the config is not in the root directory, or the deployment is prebuilt, the config cannot be uploaded during deployment create. The upload during deployment build finds the config even if it's not in the root directory, as it has access to all files. Uploading the config during create is ideal, as then all child deployments are guaranteed to have access to the default app deployment config even if the default app has not yet started building. If the config is not uploaded, the child app will show as building until the config has been uploaded during the default app build. - `success` - The config was uploaded successfully, either when the deployment was created or during the build. - `waiting_on_build` - The config could not be uploaded during deployment create, will be attempted again during the build. - `no_config` - No config was found. Only set once the build has not found the config in any of the deployment's files. - `undefined` - Legacy deployments, or there was an error uploading the config during deployment create.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum MfeConfigUploadState {
     /// `success`
@@ -4318,6 +4874,21 @@ pub enum MfeConfigUploadState {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for MfeConfigUploadState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "success" => Self::Success,
+                "waiting_on_build" => Self::WaitingOnBuild,
+                "no_config" => Self::NoConfig,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl MfeConfigUploadState {
     /// The value as it is written on the wire.
@@ -4337,17 +4908,7 @@ impl std::fmt::Display for MfeConfigUploadState {
 }
 
 /// Indicates if the deployment encountered an out-of-memory error.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum OomReport {
     /// `out-of-memory`
@@ -4356,6 +4917,19 @@ pub enum OomReport {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for OomReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "out-of-memory" => Self::OutOfMemory,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl OomReport {
     /// The value as it is written on the wire.
@@ -4409,17 +4983,7 @@ impl std::fmt::Debug for OutcomeSecret {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum OwnerType {
     /// `team`
@@ -4431,6 +4995,20 @@ pub enum OwnerType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for OwnerType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "team" => Self::Team,
+                "user" => Self::User,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl OwnerType {
     /// The value as it is written on the wire.
@@ -4478,17 +5056,7 @@ pub struct ProjectSettings {
 }
 
 /// Must be `http` or `https`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Protocol {
     /// `http`
@@ -4500,6 +5068,20 @@ pub enum Protocol {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Protocol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "http" => Self::Http,
+                "https" => Self::Https,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Protocol {
     /// The value as it is written on the wire.
@@ -4628,17 +5210,7 @@ impl UpdateIntegrationDeploymentActionRequest {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateIntegrationDeploymentActionStatus {
     /// `running`
@@ -4653,6 +5225,21 @@ pub enum UpdateIntegrationDeploymentActionStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateIntegrationDeploymentActionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "running" => Self::Running,
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateIntegrationDeploymentActionStatus {
     /// The value as it is written on the wire.
@@ -4684,42 +5271,36 @@ impl<'de> serde::Deserialize<'de> for UploadFileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UploadFileResponse>] = &[
-            |value| {
-                <crate::shared::UploadArtifactResponse as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UploadFileResponse::WithUrls)
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UploadFileResponse::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UploadFileResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            crate::shared::UploadArtifactResponse,
+                        >(json)
+                            .map(UploadFileResponse::WithUrls)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(UploadFileResponse::Object)
+                    },
+                },
+            ],
+            properties: &[("urls", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum VercelCache {
     /// `MISS`
@@ -4744,6 +5325,24 @@ pub enum VercelCache {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for VercelCache {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "MISS" => Self::Miss,
+                "HIT" => Self::Hit,
+                "STALE" => Self::Stale,
+                "BYPASS" => Self::Bypass,
+                "PRERENDER" => Self::Prerender,
+                "REVALIDATED" => Self::Revalidated,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl VercelCache {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -4764,17 +5363,7 @@ impl std::fmt::Display for VercelCache {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum WafAction {
     /// `log`
@@ -4795,6 +5384,23 @@ pub enum WafAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for WafAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "deny" => Self::Deny,
+                "bypass" => Self::Bypass,
+                "rate_limit" => Self::RateLimit,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl WafAction {
     /// The value as it is written on the wire.

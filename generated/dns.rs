@@ -50,43 +50,95 @@ impl<'de> serde::Deserialize<'de> for CreateRecordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateRecordRequest>] = &[
-            |value| {
-                <CreateRecordWithMxPriority as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithMxPriority)
-            },
-            |value| {
-                <CreateRecordWithTypeValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithTypeValue)
-            },
-            |value| {
-                <CreateRecordWithSrv as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithSrv)
-            },
-            |value| {
-                <CreateRecordWithTypeValue5 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithTypeValue5)
-            },
-            |value| {
-                <CreateRecordWithHttps as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithHttps)
-            },
-            |value| {
-                <CreateRecordWithTypeName as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordRequest::WithTypeName)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateRecordRequest> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<CreateRecordWithMxPriority>(json)
+                            .map(CreateRecordRequest::WithMxPriority)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreateRecordWithTypeValue>(json)
+                            .map(CreateRecordRequest::WithTypeValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreateRecordWithSrv>(json)
+                            .map(CreateRecordRequest::WithSrv)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreateRecordWithTypeValue5>(json)
+                            .map(CreateRecordRequest::WithTypeValue5)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreateRecordWithHttps>(json)
+                            .map(CreateRecordRequest::WithHttps)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<CreateRecordWithTypeName>(json)
+                            .map(CreateRecordRequest::WithTypeName)
+                    },
+                },
+            ],
+            properties: &[
+                ("srv", &[(2, true)]),
+                (
+                    "ttl",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                    ],
+                ),
+                (
+                    "name",
+                    &[(0, true), (1, true), (2, true), (3, true), (4, true), (5, true)],
+                ),
+                (
+                    "type",
+                    &[(0, true), (1, true), (2, true), (3, true), (4, true), (5, true)],
+                ),
+                ("https", &[(4, true)]),
+                ("value", &[(0, true), (1, true), (3, true), (5, false)]),
+                (
+                    "comment",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                    ],
+                ),
+                ("mxPriority", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -103,25 +155,30 @@ impl<'de> serde::Deserialize<'de> for CreateRecordResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateRecordResponse>] = &[
-            |value| {
-                <CreateRecordWithUpdated as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateRecordResponse::WithUpdated)
-            },
-            |value| {
-                <crate::shared::DeleteDomainResponse as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateRecordResponse::WithUid)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateRecordResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<CreateRecordWithUpdated>(json)
+                            .map(CreateRecordResponse::WithUpdated)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            crate::shared::DeleteDomainResponse,
+                        >(json)
+                            .map(CreateRecordResponse::WithUid)
+                    },
+                },
+            ],
+            properties: &[("uid", &[(0, true), (1, true)]), ("updated", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -453,28 +510,39 @@ impl<'de> serde::Deserialize<'de> for GetRecordsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetRecordsResponse>] = &[
-            |value| {
-                <GetRecordsWithPagination as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetRecordsResponse::WithPagination)
-            },
-            |value| {
-                <GetRecordsWithRecords as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetRecordsResponse::WithRecords)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetRecordsResponse::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetRecordsResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<GetRecordsWithPagination>(json)
+                            .map(GetRecordsResponse::WithPagination)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<GetRecordsWithRecords>(json)
+                            .map(GetRecordsResponse::WithRecords)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(GetRecordsResponse::String)
+                    },
+                },
+            ],
+            properties: &[
+                ("records", &[(0, true), (1, true)]),
+                ("pagination", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -557,17 +625,7 @@ pub struct Record {
 }
 
 /// The type of record, it could be one of the valid DNS records.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum RecordType {
     /// `A`
@@ -603,6 +661,28 @@ pub enum RecordType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for RecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "A" => Self::A,
+                "AAAA" => Self::Aaaa,
+                "ALIAS" => Self::Alias,
+                "CAA" => Self::Caa,
+                "CNAME" => Self::Cname,
+                "HTTPS" => Self::Https,
+                "MX" => Self::Mx,
+                "SRV" => Self::Srv,
+                "TXT" => Self::Txt,
+                "NS" => Self::Ns,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl RecordType {
     /// The value as it is written on the wire.
@@ -774,17 +854,7 @@ pub struct UpdateRecordResponse {
     pub comment: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateRecordType {
     /// `record`
@@ -796,6 +866,20 @@ pub enum UpdateRecordType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateRecordType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "record" => Self::Record,
+                "record-sys" => Self::RecordSys,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateRecordType {
     /// The value as it is written on the wire.

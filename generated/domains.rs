@@ -4,17 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 /// Which challenge types the domain can use for issuing certs.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum AcceptedChallenge {
     /// `dns-01`
@@ -26,6 +16,20 @@ pub enum AcceptedChallenge {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for AcceptedChallenge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "dns-01" => Self::Dns01,
+                "http-01" => Self::Http01,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl AcceptedChallenge {
     /// The value as it is written on the wire.
@@ -154,17 +158,7 @@ pub struct CheckDomainPriceResponse {
 }
 
 /// In which status of the domain the price needs to be checked.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CheckDomainPriceType {
     /// `new`
@@ -182,6 +176,22 @@ pub enum CheckDomainPriceType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CheckDomainPriceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "new" => Self::New,
+                "renewal" => Self::Renewal,
+                "transfer" => Self::Transfer,
+                "redemption" => Self::Redemption,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CheckDomainPriceType {
     /// The value as it is written on the wire.
@@ -202,17 +212,7 @@ impl std::fmt::Display for CheckDomainPriceType {
 }
 
 /// How we see the domain's configuration. - `CNAME`: Domain has a CNAME pointing to Vercel. - `A`: Domain's A record is resolving to Vercel. - `http`: Domain is resolving to Vercel but may be behind a Proxy. - `dns-01`: Domain is not resolving to Vercel but dns-01 challenge is enabled. - `null`: Domain is not resolving to Vercel.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ConfiguredBy {
     /// `CNAME`
@@ -230,6 +230,22 @@ pub enum ConfiguredBy {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ConfiguredBy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "CNAME" => Self::Cname,
+                "A" => Self::A,
+                "http" => Self::Http,
+                "dns-01" => Self::Dns01,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ConfiguredBy {
     /// The value as it is written on the wire.
@@ -266,34 +282,48 @@ impl<'de> serde::Deserialize<'de> for CreateOrTransferDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateOrTransferDomainRequest>] = &[
-            |value| {
-                <CreateOrTransferDomainWithToken as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateOrTransferDomainRequest::WithToken)
-            },
-            |value| {
-                <CreateOrTransferDomainWithAuthCode as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateOrTransferDomainRequest::WithAuthCode)
-            },
-            |value| {
-                <CreateOrTransferDomainWithCdnEnabled as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateOrTransferDomainRequest::WithCdnEnabled)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateOrTransferDomainRequest> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<CreateOrTransferDomainWithToken>(json)
+                            .map(CreateOrTransferDomainRequest::WithToken)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateOrTransferDomainWithAuthCode,
+                        >(json)
+                            .map(CreateOrTransferDomainRequest::WithAuthCode)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateOrTransferDomainWithCdnEnabled,
+                        >(json)
+                            .map(CreateOrTransferDomainRequest::WithCdnEnabled)
+                    },
+                },
+            ],
+            properties: &[
+                ("name", &[(0, true), (1, true), (2, true)]),
+                ("zone", &[(2, false)]),
+                ("token", &[(0, false)]),
+                ("method", &[(0, true), (1, true), (2, false)]),
+                ("authCode", &[(1, false)]),
+                ("cdnEnabled", &[(2, false)]),
+                ("expectedPrice", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -621,42 +651,42 @@ impl<'de> serde::Deserialize<'de> for GetDomainTransferResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetDomainTransferResponse>] = &[
-            |value| {
-                <GetDomainTransferChargeAndRenew as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetDomainTransferResponse::ChargeAndRenew)
-            },
-            |value| {
-                <GetDomainTransferWithTransferableTransferPolicy as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetDomainTransferResponse::WithTransferableTransferPolicy)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetDomainTransferResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<GetDomainTransferChargeAndRenew>(json)
+                            .map(GetDomainTransferResponse::ChargeAndRenew)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GetDomainTransferWithTransferableTransferPolicy,
+                        >(json)
+                            .map(
+                                GetDomainTransferResponse::WithTransferableTransferPolicy,
+                            )
+                    },
+                },
+            ],
+            properties: &[
+                ("reason", &[(0, true), (1, true)]),
+                ("status", &[(0, true), (1, true)]),
+                ("transferable", &[(0, true), (1, true)]),
+                ("transferPolicy", &[(0, true), (1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
 /// The current state of an ongoing transfer. `pending_owner`: Awaiting approval by domain's admin contact (every transfer begins with this status). If approval is not given within five days, the transfer is cancelled. `pending_admin`: Waiting for approval by Vercel Registrar admin. `pending_registry`: Awaiting registry approval (the transfer completes after 7 days unless it is declined by the current registrar). `completed`: The transfer completed successfully. `cancelled`: The transfer was cancelled. `undef`: No transfer exists for this domain. `unknown`: This TLD is not supported by Vercel's Registrar.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetDomainTransferStatus {
     /// `completed`
@@ -684,6 +714,25 @@ pub enum GetDomainTransferStatus {
     #[serde(untagged)]
     Unknown2(String),
 }
+impl<'de> serde::Deserialize<'de> for GetDomainTransferStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "completed" => Self::Completed,
+                "undef" => Self::Undef,
+                "pending_owner" => Self::PendingOwner,
+                "pending_admin" => Self::PendingAdmin,
+                "pending_registry" => Self::PendingRegistry,
+                "cancelled" => Self::Cancelled,
+                "unknown" => Self::Unknown,
+                other => Self::Unknown2(other.to_owned()),
+            },
+        )
+    }
+}
 impl GetDomainTransferStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -706,17 +755,7 @@ impl std::fmt::Display for GetDomainTransferStatus {
 }
 
 /// The domain's transfer policy (depends on TLD requirements). `charge-and-renew`: transfer will charge for renewal and will renew the existing domain's registration. `no-charge-no-change`: transfer will have no change to registration period and does not require charge. `no-change`: transfer charge is required, but no change in registration period. `new-term`: transfer charge is required and a new registry term is set based on the transfer date. `not-supported`: transfers are not supported for this domain or TLD. `null`: This TLD is not supported by Vercel's Registrar.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetDomainTransferTransferPolicy {
     /// `charge-and-renew`
@@ -737,6 +776,23 @@ pub enum GetDomainTransferTransferPolicy {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetDomainTransferTransferPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "charge-and-renew" => Self::ChargeAndRenew,
+                "no-charge-no-change" => Self::NoChargeNoChange,
+                "no-change" => Self::NoChange,
+                "new-term" => Self::NewTerm,
+                "not-supported" => Self::NotSupported,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetDomainTransferTransferPolicy {
     /// The value as it is written on the wire.
@@ -793,23 +849,34 @@ impl<'de> serde::Deserialize<'de> for PatchDomainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<PatchDomainRequest>] = &[
-            |value| {
-                <PatchDomainWithRenew as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchDomainRequest::WithRenew)
-            },
-            |value| {
-                <PatchDomainWithDestination as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchDomainRequest::WithDestination)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<PatchDomainRequest> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<PatchDomainWithRenew>(json)
+                            .map(PatchDomainRequest::WithRenew)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<PatchDomainWithDestination>(json)
+                            .map(PatchDomainRequest::WithDestination)
+                    },
+                },
+            ],
+            properties: &[
+                ("op", &[(0, false), (1, false)]),
+                ("zone", &[(0, false)]),
+                ("renew", &[(0, false)]),
+                ("destination", &[(1, false)]),
+                ("customNameservers", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -827,28 +894,42 @@ impl<'de> serde::Deserialize<'de> for PatchDomainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<PatchDomainResponse>] = &[
-            |value| {
-                <PatchDomainWithToken as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchDomainResponse::WithToken)
-            },
-            |value| {
-                <PatchDomainWithMoved as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchDomainResponse::WithMoved)
-            },
-            |value| {
-                <PatchDomainResponseWithRenew as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PatchDomainResponse::WithRenew)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<PatchDomainResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<PatchDomainWithToken>(json)
+                            .map(PatchDomainResponse::WithToken)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<PatchDomainWithMoved>(json)
+                            .map(PatchDomainResponse::WithMoved)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<PatchDomainResponseWithRenew>(json)
+                            .map(PatchDomainResponse::WithRenew)
+                    },
+                },
+            ],
+            properties: &[
+                ("zone", &[(2, false)]),
+                ("moved", &[(0, true), (1, true)]),
+                ("renew", &[(2, false)]),
+                ("token", &[(0, true)]),
+                ("customNameservers", &[(2, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -976,17 +1057,7 @@ impl std::fmt::Debug for PatchDomainWithToken {
 }
 
 /// Whether or not the domain is registered with Name.com. If set to `true`, the domain is registered with Name.com.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Registrar {
     /// `new`
@@ -995,6 +1066,19 @@ pub enum Registrar {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Registrar {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "new" => Self::New,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Registrar {
     /// The value as it is written on the wire.
@@ -1012,17 +1096,7 @@ impl std::fmt::Display for Registrar {
 }
 
 /// The type of service the domain is handled by. `external` if the DNS is externally handled, `zeit.world` if handled with Vercel, or `na` if the service is not available.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ServiceType {
     /// `zeit.world`
@@ -1037,6 +1111,21 @@ pub enum ServiceType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ServiceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "zeit.world" => Self::ZeitWorld,
+                "external" => Self::External,
+                "na" => Self::Na,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ServiceType {
     /// The value as it is written on the wire.
@@ -1055,17 +1144,7 @@ impl std::fmt::Display for ServiceType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TransferPolicy {
     /// `charge-and-renew`
@@ -1074,6 +1153,19 @@ pub enum TransferPolicy {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TransferPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "charge-and-renew" => Self::ChargeAndRenew,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TransferPolicy {
     /// The value as it is written on the wire.

@@ -12,17 +12,7 @@ pub struct AdditionalContactInfoRequired {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum AdditionalContactInfoRequiredCode {
     /// `additional_contact_info_required`
@@ -31,6 +21,19 @@ pub enum AdditionalContactInfoRequiredCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for AdditionalContactInfoRequiredCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "additional_contact_info_required" => Self::AdditionalContactInfoRequired,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl AdditionalContactInfoRequiredCode {
     /// The value as it is written on the wire.
@@ -55,17 +58,7 @@ pub struct BadRequest {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BadRequestCode {
     /// `bad_request`
@@ -74,6 +67,19 @@ pub enum BadRequestCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for BadRequestCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "bad_request" => Self::BadRequest,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl BadRequestCode {
     /// The value as it is written on the wire.
@@ -121,63 +127,139 @@ impl<'de> serde::Deserialize<'de> for BuyDomainsBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<BuyDomainsBadRequestError>] = &[
-            |value| {
-                <DomainTooShort as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::DomainTooShort)
-            },
-            |value| {
-                <OrderTooExpensive as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::OrderTooExpensive)
-            },
-            |value| {
-                <TooManyDomains as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::TooManyDomains)
-            },
-            |value| {
-                <InvalidAdditionalContactInfo as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::InvalidAdditionalContactInfo)
-            },
-            |value| {
-                <AdditionalContactInfoRequired as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::AdditionalContactInfoRequired)
-            },
-            |value| {
-                <DuplicateDomains as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::DuplicateDomains)
-            },
-            |value| {
-                <ExpectedPriceMismatch as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::ExpectedPriceMismatch)
-            },
-            |value| {
-                <DomainNotAvailable as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::DomainNotAvailable)
-            },
-            |value| {
-                <TldNotSupported as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::TldNotSupported)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<BuyDomainsBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainTooShort>(json)
+                            .map(BuyDomainsBadRequestError::DomainTooShort)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<OrderTooExpensive>(json)
+                            .map(BuyDomainsBadRequestError::OrderTooExpensive)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<TooManyDomains>(json)
+                            .map(BuyDomainsBadRequestError::TooManyDomains)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<InvalidAdditionalContactInfo>(json)
+                            .map(BuyDomainsBadRequestError::InvalidAdditionalContactInfo)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<AdditionalContactInfoRequired>(json)
+                            .map(
+                                BuyDomainsBadRequestError::AdditionalContactInfoRequired,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DuplicateDomains>(json)
+                            .map(BuyDomainsBadRequestError::DuplicateDomains)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<ExpectedPriceMismatch>(json)
+                            .map(BuyDomainsBadRequestError::ExpectedPriceMismatch)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainNotAvailable>(json)
+                            .map(BuyDomainsBadRequestError::DomainNotAvailable)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<TldNotSupported>(json)
+                            .map(BuyDomainsBadRequestError::TldNotSupported)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(BuyDomainsBadRequestError::HttpApiDecodeError)
+                    },
+                },
+            ],
+            properties: &[
+                (
+                    "code",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                        (8, true),
+                    ],
+                ),
+                ("issues", &[(9, true)]),
+                (
+                    "status",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                        (8, true),
+                    ],
+                ),
+                (
+                    "message",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                        (8, true),
+                        (9, true),
+                    ],
+                ),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -225,23 +307,32 @@ impl<'de> serde::Deserialize<'de> for BuyDomainsForbiddenError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<BuyDomainsForbiddenError>] = &[
-            |value| {
-                <NotAuthorizedForScope as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsForbiddenError::NotAuthorizedForScope)
-            },
-            |value| {
-                <Forbidden as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuyDomainsForbiddenError::Forbidden)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<BuyDomainsForbiddenError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<NotAuthorizedForScope>(json)
+                            .map(BuyDomainsForbiddenError::NotAuthorizedForScope)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<Forbidden>(json)
+                            .map(BuyDomainsForbiddenError::Forbidden)
+                    },
+                },
+            ],
+            properties: &[
+                ("code", &[(0, true), (1, true)]),
+                ("status", &[(0, true), (1, true)]),
+                ("message", &[(0, true), (1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -309,53 +400,119 @@ impl<'de> serde::Deserialize<'de> for BuySingleDomainBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<BuySingleDomainBadRequestError>] = &[
-            |value| {
-                <DomainTooShort as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainBadRequestError::DomainTooShort)
-            },
-            |value| {
-                <OrderTooExpensive as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainBadRequestError::OrderTooExpensive)
-            },
-            |value| {
-                <InvalidAdditionalContactInfo as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainBadRequestError::InvalidAdditionalContactInfo)
-            },
-            |value| {
-                <AdditionalContactInfoRequired as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainBadRequestError::AdditionalContactInfoRequired)
-            },
-            |value| {
-                <ExpectedPriceMismatch as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainBadRequestError::ExpectedPriceMismatch)
-            },
-            |value| {
-                <DomainNotAvailable as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainBadRequestError::DomainNotAvailable)
-            },
-            |value| {
-                <TldNotSupported as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainBadRequestError::TldNotSupported)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(BuySingleDomainBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<BuySingleDomainBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainTooShort>(json)
+                            .map(BuySingleDomainBadRequestError::DomainTooShort)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<OrderTooExpensive>(json)
+                            .map(BuySingleDomainBadRequestError::OrderTooExpensive)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<InvalidAdditionalContactInfo>(json)
+                            .map(
+                                BuySingleDomainBadRequestError::InvalidAdditionalContactInfo,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<AdditionalContactInfoRequired>(json)
+                            .map(
+                                BuySingleDomainBadRequestError::AdditionalContactInfoRequired,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<ExpectedPriceMismatch>(json)
+                            .map(BuySingleDomainBadRequestError::ExpectedPriceMismatch)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainNotAvailable>(json)
+                            .map(BuySingleDomainBadRequestError::DomainNotAvailable)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<TldNotSupported>(json)
+                            .map(BuySingleDomainBadRequestError::TldNotSupported)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(BuySingleDomainBadRequestError::HttpApiDecodeError)
+                    },
+                },
+            ],
+            properties: &[
+                (
+                    "code",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                    ],
+                ),
+                ("issues", &[(7, true)]),
+                (
+                    "status",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                    ],
+                ),
+                (
+                    "message",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                    ],
+                ),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -482,17 +639,7 @@ pub struct DnssecEnabled {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DnssecEnabledCode {
     /// `dnssec_enabled`
@@ -501,6 +648,19 @@ pub enum DnssecEnabledCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DnssecEnabledCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "dnssec_enabled" => Self::DnssecEnabled,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DnssecEnabledCode {
     /// The value as it is written on the wire.
@@ -526,17 +686,7 @@ pub struct DomainAlreadyOwned {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DomainAlreadyOwnedCode {
     /// `domain_already_owned`
@@ -545,6 +695,19 @@ pub enum DomainAlreadyOwnedCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DomainAlreadyOwnedCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "domain_already_owned" => Self::DomainAlreadyOwned,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DomainAlreadyOwnedCode {
     /// The value as it is written on the wire.
@@ -570,17 +733,7 @@ pub struct DomainAlreadyRenewing {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DomainAlreadyRenewingCode {
     /// `domain_already_renewing`
@@ -589,6 +742,19 @@ pub enum DomainAlreadyRenewingCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DomainAlreadyRenewingCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "domain_already_renewing" => Self::DomainAlreadyRenewing,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DomainAlreadyRenewingCode {
     /// The value as it is written on the wire.
@@ -616,17 +782,7 @@ pub struct DomainNotAvailable {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DomainNotAvailableCode {
     /// `domain_not_available`
@@ -635,6 +791,19 @@ pub enum DomainNotAvailableCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DomainNotAvailableCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "domain_not_available" => Self::DomainNotAvailable,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DomainNotAvailableCode {
     /// The value as it is written on the wire.
@@ -660,17 +829,7 @@ pub struct DomainNotFound {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DomainNotFoundCode {
     /// `domain_not_found`
@@ -679,6 +838,19 @@ pub enum DomainNotFoundCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DomainNotFoundCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "domain_not_found" => Self::DomainNotFound,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DomainNotFoundCode {
     /// The value as it is written on the wire.
@@ -704,17 +876,7 @@ pub struct DomainNotRegistered {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DomainNotRegisteredCode {
     /// `domain_not_registered`
@@ -723,6 +885,19 @@ pub enum DomainNotRegisteredCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DomainNotRegisteredCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "domain_not_registered" => Self::DomainNotRegistered,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DomainNotRegisteredCode {
     /// The value as it is written on the wire.
@@ -748,17 +923,7 @@ pub struct DomainNotRenewable {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DomainNotRenewableCode {
     /// `domain_not_renewable`
@@ -767,6 +932,19 @@ pub enum DomainNotRenewableCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DomainNotRenewableCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "domain_not_renewable" => Self::DomainNotRenewable,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DomainNotRenewableCode {
     /// The value as it is written on the wire.
@@ -792,17 +970,7 @@ pub struct DomainTooShort {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DomainTooShortCode {
     /// `domain_too_short`
@@ -811,6 +979,19 @@ pub enum DomainTooShortCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DomainTooShortCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "domain_too_short" => Self::DomainTooShort,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DomainTooShortCode {
     /// The value as it is written on the wire.
@@ -836,17 +1017,7 @@ pub struct DuplicateDomains {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DuplicateDomainsCode {
     /// `duplicate_domains`
@@ -855,6 +1026,19 @@ pub enum DuplicateDomainsCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DuplicateDomainsCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "duplicate_domains" => Self::DuplicateDomains,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DuplicateDomainsCode {
     /// The value as it is written on the wire.
@@ -886,17 +1070,7 @@ pub struct ExpectedPriceMismatch {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ExpectedPriceMismatchCode {
     /// `expected_price_mismatch`
@@ -905,6 +1079,19 @@ pub enum ExpectedPriceMismatchCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ExpectedPriceMismatchCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "expected_price_mismatch" => Self::ExpectedPriceMismatch,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ExpectedPriceMismatchCode {
     /// The value as it is written on the wire.
@@ -929,17 +1116,7 @@ pub struct Forbidden {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ForbiddenCode {
     /// `forbidden`
@@ -948,6 +1125,19 @@ pub enum ForbiddenCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ForbiddenCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "forbidden" => Self::Forbidden,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ForbiddenCode {
     /// The value as it is written on the wire.
@@ -1004,23 +1194,33 @@ impl<'de> serde::Deserialize<'de> for GetContactInfoSchemaBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetContactInfoSchemaBadRequestError>] = &[
-            |value| {
-                <BadRequest as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetContactInfoSchemaBadRequestError::BadRequest)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetContactInfoSchemaBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetContactInfoSchemaBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<BadRequest>(json)
+                            .map(GetContactInfoSchemaBadRequestError::BadRequest)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(GetContactInfoSchemaBadRequestError::HttpApiDecodeError)
+                    },
+                },
+            ],
+            properties: &[
+                ("code", &[(0, true)]),
+                ("issues", &[(1, true)]),
+                ("status", &[(0, true)]),
+                ("message", &[(0, true), (1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1039,23 +1239,33 @@ impl<'de> serde::Deserialize<'de> for GetDomainAuthCodeBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetDomainAuthCodeBadRequestError>] = &[
-            |value| {
-                <DomainNotRegistered as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainAuthCodeBadRequestError::DomainNotRegistered)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainAuthCodeBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetDomainAuthCodeBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainNotRegistered>(json)
+                            .map(GetDomainAuthCodeBadRequestError::DomainNotRegistered)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(GetDomainAuthCodeBadRequestError::HttpApiDecodeError)
+                    },
+                },
+            ],
+            properties: &[
+                ("code", &[(0, true)]),
+                ("issues", &[(1, true)]),
+                ("status", &[(0, true)]),
+                ("message", &[(0, true), (1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1084,33 +1294,49 @@ impl<'de> serde::Deserialize<'de> for GetDomainPriceBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetDomainPriceBadRequestError>] = &[
-            |value| {
-                <BadRequest as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainPriceBadRequestError::BadRequest)
-            },
-            |value| {
-                <DomainTooShort as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainPriceBadRequestError::DomainTooShort)
-            },
-            |value| {
-                <TldNotSupported as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainPriceBadRequestError::TldNotSupported)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetDomainPriceBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetDomainPriceBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<BadRequest>(json)
+                            .map(GetDomainPriceBadRequestError::BadRequest)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainTooShort>(json)
+                            .map(GetDomainPriceBadRequestError::DomainTooShort)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<TldNotSupported>(json)
+                            .map(GetDomainPriceBadRequestError::TldNotSupported)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(GetDomainPriceBadRequestError::HttpApiDecodeError)
+                    },
+                },
+            ],
+            properties: &[
+                ("code", &[(0, true), (1, true), (2, true)]),
+                ("issues", &[(3, true)]),
+                ("status", &[(0, true), (1, true), (2, true)]),
+                ("message", &[(0, true), (1, true), (2, true), (3, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1135,17 +1361,7 @@ pub struct GetDomainTransferInResponse {
     pub status: GetDomainTransferInStatus,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetDomainTransferInStatus {
     /// `canceled`
@@ -1187,6 +1403,30 @@ pub enum GetDomainTransferInStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetDomainTransferInStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "canceled" => Self::Canceled,
+                "canceled_pending_refund" => Self::CanceledPendingRefund,
+                "completed" => Self::Completed,
+                "created" => Self::Created,
+                "failed" => Self::Failed,
+                "pending" => Self::Pending,
+                "pending_insert" => Self::PendingInsert,
+                "pending_new_auth_code" => Self::PendingNewAuthCode,
+                "pending_transfer" => Self::PendingTransfer,
+                "pending_unlock" => Self::PendingUnlock,
+                "rejected" => Self::Rejected,
+                "submitting_transfer" => Self::SubmittingTransfer,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetDomainTransferInStatus {
     /// The value as it is written on the wire.
@@ -1255,17 +1495,7 @@ pub struct GetOrderDomainRenewal {
     pub price: f64,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetOrderDomainStatus {
     /// `pending`
@@ -1286,6 +1516,23 @@ pub enum GetOrderDomainStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetOrderDomainStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "pending" => Self::Pending,
+                "completed" => Self::Completed,
+                "failed" => Self::Failed,
+                "refunded" => Self::Refunded,
+                "refund-failed" => Self::RefundFailed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetOrderDomainStatus {
     /// The value as it is written on the wire.
@@ -1361,17 +1608,7 @@ pub struct GetOrderResponse {
     pub error: Option<GetOrderError>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetOrderStatus {
     /// `draft`
@@ -1389,6 +1626,22 @@ pub enum GetOrderStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetOrderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "draft" => Self::Draft,
+                "purchasing" => Self::Purchasing,
+                "completed" => Self::Completed,
+                "failed" => Self::Failed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetOrderStatus {
     /// The value as it is written on the wire.
@@ -1423,23 +1676,33 @@ impl<'de> serde::Deserialize<'de> for GetTldPriceBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetTldPriceBadRequestError>] = &[
-            |value| {
-                <TldNotSupported as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetTldPriceBadRequestError::TldNotSupported)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetTldPriceBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetTldPriceBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<TldNotSupported>(json)
+                            .map(GetTldPriceBadRequestError::TldNotSupported)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(GetTldPriceBadRequestError::HttpApiDecodeError)
+                    },
+                },
+            ],
+            properties: &[
+                ("code", &[(0, true)]),
+                ("issues", &[(1, true)]),
+                ("status", &[(0, true)]),
+                ("message", &[(0, true), (1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1459,17 +1722,7 @@ pub struct InternalServerError {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum InternalServerErrorCode {
     /// `internal_server_error`
@@ -1478,6 +1731,19 @@ pub enum InternalServerErrorCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for InternalServerErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "internal_server_error" => Self::InternalServerError,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl InternalServerErrorCode {
     /// The value as it is written on the wire.
@@ -1503,17 +1769,7 @@ pub struct InvalidAdditionalContactInfo {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum InvalidAdditionalContactInfoCode {
     /// `invalid_additional_contact_info`
@@ -1522,6 +1778,19 @@ pub enum InvalidAdditionalContactInfoCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for InvalidAdditionalContactInfoCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "invalid_additional_contact_info" => Self::InvalidAdditionalContactInfo,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl InvalidAdditionalContactInfoCode {
     /// The value as it is written on the wire.
@@ -1548,17 +1817,7 @@ pub struct Issue {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Method {
     /// `GET`
@@ -1579,6 +1838,23 @@ pub enum Method {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Method {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "GET" => Self::Get,
+                "POST" => Self::Post,
+                "PUT" => Self::Put,
+                "DELETE" => Self::Delete,
+                "PATCH" => Self::Patch,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Method {
     /// The value as it is written on the wire.
@@ -1612,17 +1888,7 @@ pub struct NotAuthorizedForScope {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NotAuthorizedForScopeCode {
     /// `not_authorized_for_scope`
@@ -1631,6 +1897,19 @@ pub enum NotAuthorizedForScopeCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for NotAuthorizedForScopeCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "not_authorized_for_scope" => Self::NotAuthorizedForScope,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl NotAuthorizedForScopeCode {
     /// The value as it is written on the wire.
@@ -1655,17 +1934,7 @@ pub struct NotFound {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NotFoundCode {
     /// `not_found`
@@ -1674,6 +1943,19 @@ pub enum NotFoundCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for NotFoundCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "not_found" => Self::NotFound,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl NotFoundCode {
     /// The value as it is written on the wire.
@@ -1702,17 +1984,7 @@ pub struct OrderTooExpensive {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum OrderTooExpensiveCode {
     /// `order_too_expensive`
@@ -1721,6 +1993,19 @@ pub enum OrderTooExpensiveCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for OrderTooExpensiveCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "order_too_expensive" => Self::OrderTooExpensive,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl OrderTooExpensiveCode {
     /// The value as it is written on the wire.
@@ -1752,28 +2037,34 @@ impl<'de> serde::Deserialize<'de> for PropertyKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<PropertyKey>] = &[
-            |value| {
-                <PropertyKeySymbol as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PropertyKey::Symbol)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PropertyKey::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PropertyKey::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<PropertyKey> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<PropertyKeySymbol>(json)
+                            .map(PropertyKey::Symbol)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json).map(PropertyKey::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::NUMBER,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<f64>(json).map(PropertyKey::Number)
+                    },
+                },
+            ],
+            properties: &[("key", &[(0, true)]), ("_tag", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1810,48 +2101,90 @@ impl<'de> serde::Deserialize<'de> for RenewDomainBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<RenewDomainBadRequestError>] = &[
-            |value| {
-                <BadRequest as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainBadRequestError::BadRequest)
-            },
-            |value| {
-                <DomainTooShort as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainBadRequestError::DomainTooShort)
-            },
-            |value| {
-                <DomainNotRegistered as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainBadRequestError::DomainNotRegistered)
-            },
-            |value| {
-                <ExpectedPriceMismatch as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainBadRequestError::ExpectedPriceMismatch)
-            },
-            |value| {
-                <DomainNotAvailable as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainBadRequestError::DomainNotAvailable)
-            },
-            |value| {
-                <TldNotSupported as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainBadRequestError::TldNotSupported)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RenewDomainBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<RenewDomainBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<BadRequest>(json)
+                            .map(RenewDomainBadRequestError::BadRequest)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainTooShort>(json)
+                            .map(RenewDomainBadRequestError::DomainTooShort)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainNotRegistered>(json)
+                            .map(RenewDomainBadRequestError::DomainNotRegistered)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<ExpectedPriceMismatch>(json)
+                            .map(RenewDomainBadRequestError::ExpectedPriceMismatch)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainNotAvailable>(json)
+                            .map(RenewDomainBadRequestError::DomainNotAvailable)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<TldNotSupported>(json)
+                            .map(RenewDomainBadRequestError::TldNotSupported)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(RenewDomainBadRequestError::HttpApiDecodeError)
+                    },
+                },
+            ],
+            properties: &[
+                (
+                    "code",
+                    &[(0, true), (1, true), (2, true), (3, true), (4, true), (5, true)],
+                ),
+                ("issues", &[(6, true)]),
+                (
+                    "status",
+                    &[(0, true), (1, true), (2, true), (3, true), (4, true), (5, true)],
+                ),
+                (
+                    "message",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                    ],
+                ),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1963,17 +2296,7 @@ pub struct RetryAfter {
     pub str: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Tag {
     /// `symbol`
@@ -1982,6 +2305,19 @@ pub enum Tag {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Tag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "symbol" => Self::Symbol,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Tag {
     /// The value as it is written on the wire.
@@ -2016,17 +2352,7 @@ pub struct TldNotSupported {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TldNotSupportedCode {
     /// `tld_not_supported`
@@ -2035,6 +2361,19 @@ pub enum TldNotSupportedCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TldNotSupportedCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "tld_not_supported" => Self::TldNotSupported,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TldNotSupportedCode {
     /// The value as it is written on the wire.
@@ -2060,17 +2399,7 @@ pub struct TooManyDomains {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TooManyDomainsCode {
     /// `too_many_domains`
@@ -2079,6 +2408,19 @@ pub enum TooManyDomainsCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TooManyDomainsCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "too_many_domains" => Self::TooManyDomains,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TooManyDomainsCode {
     /// The value as it is written on the wire.
@@ -2106,17 +2448,7 @@ pub struct TooManyRequests {
     pub limit: TooManyRequestsLimit,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TooManyRequestsCode {
     /// `too_many_requests`
@@ -2125,6 +2457,19 @@ pub enum TooManyRequestsCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TooManyRequestsCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "too_many_requests" => Self::TooManyRequests,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TooManyRequestsCode {
     /// The value as it is written on the wire.
@@ -2175,53 +2520,115 @@ impl<'de> serde::Deserialize<'de> for TransferInDomainBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<TransferInDomainBadRequestError>] = &[
-            |value| {
-                <BadRequest as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainBadRequestError::BadRequest)
-            },
-            |value| {
-                <DomainAlreadyOwned as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainBadRequestError::DomainAlreadyOwned)
-            },
-            |value| {
-                <DomainTooShort as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainBadRequestError::DomainTooShort)
-            },
-            |value| {
-                <DnssecEnabled as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainBadRequestError::DnssecEnabled)
-            },
-            |value| {
-                <ExpectedPriceMismatch as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainBadRequestError::ExpectedPriceMismatch)
-            },
-            |value| {
-                <DomainNotAvailable as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainBadRequestError::DomainNotAvailable)
-            },
-            |value| {
-                <TldNotSupported as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainBadRequestError::TldNotSupported)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TransferInDomainBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<TransferInDomainBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<BadRequest>(json)
+                            .map(TransferInDomainBadRequestError::BadRequest)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainAlreadyOwned>(json)
+                            .map(TransferInDomainBadRequestError::DomainAlreadyOwned)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainTooShort>(json)
+                            .map(TransferInDomainBadRequestError::DomainTooShort)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DnssecEnabled>(json)
+                            .map(TransferInDomainBadRequestError::DnssecEnabled)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<ExpectedPriceMismatch>(json)
+                            .map(TransferInDomainBadRequestError::ExpectedPriceMismatch)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainNotAvailable>(json)
+                            .map(TransferInDomainBadRequestError::DomainNotAvailable)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<TldNotSupported>(json)
+                            .map(TransferInDomainBadRequestError::TldNotSupported)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(TransferInDomainBadRequestError::HttpApiDecodeError)
+                    },
+                },
+            ],
+            properties: &[
+                (
+                    "code",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                    ],
+                ),
+                ("issues", &[(7, true)]),
+                (
+                    "status",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                    ],
+                ),
+                (
+                    "message",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                    ],
+                ),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -2268,17 +2675,7 @@ pub struct Unauthorized {
     pub message: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UnauthorizedCode {
     /// `unauthorized`
@@ -2287,6 +2684,19 @@ pub enum UnauthorizedCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UnauthorizedCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "unauthorized" => Self::Unauthorized,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UnauthorizedCode {
     /// The value as it is written on the wire.
@@ -2322,33 +2732,57 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainAutoRenewBadRequestError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UpdateDomainAutoRenewBadRequestError>] = &[
-            |value| {
-                <DomainAlreadyRenewing as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainAutoRenewBadRequestError::DomainAlreadyRenewing)
-            },
-            |value| {
-                <DomainNotRenewable as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainAutoRenewBadRequestError::DomainNotRenewable)
-            },
-            |value| {
-                <DomainNotRegistered as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainAutoRenewBadRequestError::DomainNotRegistered)
-            },
-            |value| {
-                <HttpApiDecodeError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDomainAutoRenewBadRequestError::HttpApiDecodeError)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UpdateDomainAutoRenewBadRequestError> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainAlreadyRenewing>(json)
+                            .map(
+                                UpdateDomainAutoRenewBadRequestError::DomainAlreadyRenewing,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainNotRenewable>(json)
+                            .map(
+                                UpdateDomainAutoRenewBadRequestError::DomainNotRenewable,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<DomainNotRegistered>(json)
+                            .map(
+                                UpdateDomainAutoRenewBadRequestError::DomainNotRegistered,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<HttpApiDecodeError>(json)
+                            .map(
+                                UpdateDomainAutoRenewBadRequestError::HttpApiDecodeError,
+                            )
+                    },
+                },
+            ],
+            properties: &[
+                ("code", &[(0, true), (1, true), (2, true)]),
+                ("issues", &[(3, true)]),
+                ("status", &[(0, true), (1, true), (2, true)]),
+                ("message", &[(0, true), (1, true), (2, true), (3, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 

@@ -17,46 +17,51 @@ impl<'de> serde::Deserialize<'de> for CreateDrainDelivery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateDrainDelivery>] = &[
-            |value| {
-                <CreateDrainDeliveryWithCompression as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDrainDelivery::WithCompression)
-            },
-            |value| {
-                <CreateDrainDeliveryWithTypeEndpoint as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDrainDelivery::WithTypeEndpoint)
-            },
-            |value| {
-                <CreateDrainDeliveryWithSecret as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateDrainDelivery::WithSecret)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateDrainDelivery> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDrainDeliveryWithCompression,
+                        >(json)
+                            .map(CreateDrainDelivery::WithCompression)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDrainDeliveryWithTypeEndpoint,
+                        >(json)
+                            .map(CreateDrainDelivery::WithTypeEndpoint)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreateDrainDeliveryWithSecret>(json)
+                            .map(CreateDrainDelivery::WithSecret)
+                    },
+                },
+            ],
+            properties: &[
+                ("type", &[(0, true), (1, true), (2, true)]),
+                ("secret", &[(0, false), (1, false), (2, true)]),
+                ("headers", &[(0, true), (1, true)]),
+                ("encoding", &[(0, true), (1, true)]),
+                ("endpoint", &[(0, true), (1, true), (2, true)]),
+                ("compression", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CreateDrainDeliveryEncoding {
     /// `proto`
@@ -68,6 +73,20 @@ pub enum CreateDrainDeliveryEncoding {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CreateDrainDeliveryEncoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "proto" => Self::Proto,
+                "json" => Self::Json,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CreateDrainDeliveryEncoding {
     /// The value as it is written on the wire.
@@ -229,25 +248,30 @@ impl<'de> serde::Deserialize<'de> for CreateDrainFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateDrainFilter>] = &[
-            |value| {
-                <CreateDrainFilterWithVersionFilter as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDrainFilter::WithVersionFilter)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateDrainFilter::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateDrainFilter> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDrainFilterWithVersionFilter,
+                        >(json)
+                            .map(CreateDrainFilter::WithVersionFilter)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(CreateDrainFilter::String)
+                    },
+                },
+            ],
+            properties: &[("filter", &[(0, true)]), ("version", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -264,27 +288,36 @@ impl<'de> serde::Deserialize<'de> for CreateDrainFilterFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateDrainFilterFilter>] = &[
-            |value| {
-                <CreateDrainFilterFilterWithText as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDrainFilterFilter::WithText)
-            },
-            |value| {
-                <CreateDrainFilterFilterWithProject as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDrainFilterFilter::WithProject)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateDrainFilterFilter> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<CreateDrainFilterFilterWithText>(json)
+                            .map(CreateDrainFilterFilter::WithText)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDrainFilterFilterWithProject,
+                        >(json)
+                            .map(CreateDrainFilterFilter::WithProject)
+                    },
+                },
+            ],
+            properties: &[
+                ("log", &[(1, false)]),
+                ("text", &[(0, true)]),
+                ("type", &[(0, true), (1, true)]),
+                ("project", &[(1, false)]),
+                ("deployment", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -494,23 +527,28 @@ impl<'de> serde::Deserialize<'de> for CreateDrainSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateDrainSource>] = &[
-            |value| {
-                <CreateDrainSourceWithKind as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateDrainSource::WithKind)
-            },
-            |value| {
-                <CreateDrainSourceChoice as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateDrainSource::Choice)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateDrainSource> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<CreateDrainSourceWithKind>(json)
+                            .map(CreateDrainSource::WithKind)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ANY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<CreateDrainSourceChoice>(json)
+                            .map(CreateDrainSource::Choice)
+                    },
+                },
+            ],
+            properties: &[("kind", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -528,32 +566,42 @@ impl<'de> serde::Deserialize<'de> for CreateDrainSourceChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateDrainSourceChoice>] = &[
-            |value| {
-                <CreateDrainSourceWithExternalResourceId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDrainSourceChoice::WithExternalResourceId)
-            },
-            |value| {
-                <CreateDrainSourceWithResourceId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(CreateDrainSourceChoice::WithResourceId)
-            },
-            |value| {
-                <CreateDrainSourceWithKind as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateDrainSourceChoice::WithKind)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateDrainSourceChoice> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDrainSourceWithExternalResourceId,
+                        >(json)
+                            .map(CreateDrainSourceChoice::WithExternalResourceId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<CreateDrainSourceWithResourceId>(json)
+                            .map(CreateDrainSourceChoice::WithResourceId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<CreateDrainSourceWithKind>(json)
+                            .map(CreateDrainSourceChoice::WithKind)
+                    },
+                },
+            ],
+            properties: &[
+                ("kind", &[(0, false), (1, false), (2, true)]),
+                ("resourceId", &[(1, true)]),
+                ("externalResourceId", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -628,41 +676,62 @@ impl<'de> serde::Deserialize<'de> for Drain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Drain>] = &[
-            |value| {
-                <crate::shared::DrainsObjectListItem as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(Drain::WithIdOwnerId)
-            },
-            |value| {
-                <crate::shared::DrainsObjectList2Item as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(Drain::WithIntegrationIcon)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Drain> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            crate::shared::DrainsObjectListItem,
+                        >(json)
+                            .map(Drain::WithIdOwnerId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            crate::shared::DrainsObjectList2Item,
+                        >(json)
+                            .map(Drain::WithIntegrationIcon)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("name", &[(0, true), (1, true)]),
+                ("filter", &[(0, false), (1, false)]),
+                ("source", &[(0, true), (1, true)]),
+                ("status", &[(0, false), (1, false)]),
+                ("teamId", &[(0, false), (1, false)]),
+                ("ownerId", &[(0, true), (1, true)]),
+                ("schemas", &[(0, false), (1, false)]),
+                ("clientId", &[(0, false), (1, false)]),
+                ("delivery", &[(0, false), (1, false)]),
+                ("filterV2", &[(0, false), (1, false)]),
+                ("sampling", &[(0, false), (1, false)]),
+                ("createdAt", &[(0, true), (1, true)]),
+                ("updatedAt", &[(0, true), (1, true)]),
+                ("disabledAt", &[(0, false), (1, false)]),
+                ("disabledBy", &[(0, false), (1, false)]),
+                ("projectIds", &[(0, false), (1, false)]),
+                ("createdFrom", &[(0, false), (1, false)]),
+                ("disabledReason", &[(0, false), (1, false)]),
+                ("configurationId", &[(0, false), (1, false)]),
+                ("integrationIcon", &[(1, false)]),
+                ("projectsMetadata", &[(1, false)]),
+                ("integrationWebsite", &[(1, false)]),
+                ("firstErrorTimestamp", &[(0, false), (1, false)]),
+                ("integrationConfigurationUri", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Projects {
     /// `some`
@@ -674,6 +743,20 @@ pub enum Projects {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Projects {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "some" => Self::Some,
+                "all" => Self::All,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Projects {
     /// The value as it is written on the wire.
@@ -720,26 +803,34 @@ impl<'de> serde::Deserialize<'de> for TestDrainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<TestDrainResponse>] = &[
-            |value| {
-                <TestDrainWithStatusError as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TestDrainResponse::WithStatusError)
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TestDrainResponse::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<TestDrainResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<TestDrainWithStatusError>(json)
+                            .map(TestDrainResponse::WithStatusError)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(TestDrainResponse::Object)
+                    },
+                },
+            ],
+            properties: &[
+                ("error", &[(0, true)]),
+                ("status", &[(0, true)]),
+                ("endpoint", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -764,25 +855,30 @@ impl<'de> serde::Deserialize<'de> for UpdateDrainFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UpdateDrainFilter>] = &[
-            |value| {
-                <CreateDrainFilterWithVersionFilter as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateDrainFilter::WithVersionFilter)
-            },
-            |value| {
-                <Option<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateDrainFilter::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UpdateDrainFilter> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            CreateDrainFilterWithVersionFilter,
+                        >(json)
+                            .map(UpdateDrainFilter::WithVersionFilter)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::NULL.or(crate::runtime::Kinds::STRING),
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Option<String>>(json)
+                            .map(UpdateDrainFilter::String)
+                    },
+                },
+            ],
+            properties: &[("filter", &[(0, true)]), ("version", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 

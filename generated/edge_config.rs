@@ -103,23 +103,33 @@ impl<'de> serde::Deserialize<'de> for Description {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Description>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Description::String)
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Description::Any)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+impl crate::runtime::JsonTypes for Description {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::STRING => {
+                <String as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::String)
+            }
+            crate::runtime::Kinds::NULL
+            | crate::runtime::Kinds::BOOL
+            | crate::runtime::Kinds::INTEGER
+            | crate::runtime::Kinds::FRACTION
+            | crate::runtime::Kinds::ARRAY
+            | crate::runtime::Kinds::OBJECT => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Any)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
@@ -214,25 +224,36 @@ impl<'de> serde::Deserialize<'de> for GetEdgeConfigBackupResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetEdgeConfigBackupResponse>] = &[
-            |value| {
-                <GetEdgeConfigBackupWithUser as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetEdgeConfigBackupResponse::WithUser)
-            },
-            |value| {
-                <GetEdgeConfigBackupWithIdLastModified as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetEdgeConfigBackupResponse::WithIdLastModified)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetEdgeConfigBackupResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<GetEdgeConfigBackupWithUser>(json)
+                            .map(GetEdgeConfigBackupResponse::WithUser)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GetEdgeConfigBackupWithIdLastModified,
+                        >(json)
+                            .map(GetEdgeConfigBackupResponse::WithIdLastModified)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("user", &[(0, true), (1, false)]),
+                ("backup", &[(0, true), (1, true)]),
+                ("metadata", &[(0, true), (1, true)]),
+                ("lastModified", &[(0, true), (1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -308,17 +329,7 @@ pub struct GetEdgeConfigsPurpose {
     pub project_id: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetEdgeConfigsPurposeType {
     /// `flags`
@@ -327,6 +338,19 @@ pub enum GetEdgeConfigsPurposeType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetEdgeConfigsPurposeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "flags" => Self::Flags,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetEdgeConfigsPurposeType {
     /// The value as it is written on the wire.
@@ -372,17 +396,7 @@ pub struct GetEdgeConfigsResponseItem {
     pub item_count: f64,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Operation {
     /// `create`
@@ -400,6 +414,22 @@ pub enum Operation {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Operation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "create" => Self::Create,
+                "update" => Self::Update,
+                "upsert" => Self::Upsert,
+                "delete" => Self::Delete,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Operation {
     /// The value as it is written on the wire.
@@ -432,27 +462,37 @@ impl<'de> serde::Deserialize<'de> for PatchEdgeConfigItemsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<PatchEdgeConfigItemsItem>] = &[
-            |value| {
-                <PatchEdgeConfigItemsItemWithOperationKey as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(PatchEdgeConfigItemsItem::WithOperationKey)
-            },
-            |value| {
-                <PatchEdgeConfigItemsItemWithDescription as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(PatchEdgeConfigItemsItem::WithDescription)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<PatchEdgeConfigItemsItem> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            PatchEdgeConfigItemsItemWithOperationKey,
+                        >(json)
+                            .map(PatchEdgeConfigItemsItem::WithOperationKey)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            PatchEdgeConfigItemsItemWithDescription,
+                        >(json)
+                            .map(PatchEdgeConfigItemsItem::WithDescription)
+                    },
+                },
+            ],
+            properties: &[
+                ("key", &[(0, true), (1, true)]),
+                ("value", &[(0, true), (1, false)]),
+                ("operation", &[(0, true), (1, true)]),
+                ("description", &[(0, false), (1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 

@@ -34,17 +34,7 @@ impl CreateCustomEnvironmentBranchMatcher {
 }
 
 /// Type of matcher. One of "equals", "startsWith", or "endsWith".
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CreateCustomEnvironmentBranchMatcherType {
     /// `equals`
@@ -59,6 +49,21 @@ pub enum CreateCustomEnvironmentBranchMatcherType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CreateCustomEnvironmentBranchMatcherType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "equals" => Self::Equals,
+                "startsWith" => Self::StartsWith,
+                "endsWith" => Self::EndsWith,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CreateCustomEnvironmentBranchMatcherType {
     /// The value as it is written on the wire.
@@ -231,17 +236,7 @@ pub struct CreateSharedEnvVariableResponse {
 }
 
 /// The type of environment variable
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CreateSharedEnvVariableType {
     /// `encrypted`
@@ -253,6 +248,20 @@ pub enum CreateSharedEnvVariableType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CreateSharedEnvVariableType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "encrypted" => Self::Encrypted,
+                "sensitive" => Self::Sensitive,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CreateSharedEnvVariableType {
     /// The value as it is written on the wire.
@@ -345,17 +354,7 @@ pub struct GetSharedEnvVarResponse {
 }
 
 /// The type of this cosmos doc instance, if blank, assume secret.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetSharedEnvVarType {
     /// `encrypted`
@@ -373,6 +372,22 @@ pub enum GetSharedEnvVarType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetSharedEnvVarType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "encrypted" => Self::Encrypted,
+                "sensitive" => Self::Sensitive,
+                "system" => Self::System,
+                "plain" => Self::Plain,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetSharedEnvVarType {
     /// The value as it is written on the wire.

@@ -163,17 +163,7 @@ pub struct DeploymentsAction {
     pub environments: Vec<crate::shared::Environment>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ExternalResourceStatus {
     /// `error`
@@ -200,6 +190,25 @@ pub enum ExternalResourceStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ExternalResourceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "error" => Self::Error,
+                "suspended" => Self::Suspended,
+                "onboarding" => Self::Onboarding,
+                "uninstalled" => Self::Uninstalled,
+                "ready" => Self::Ready,
+                "pending" => Self::Pending,
+                "resumed" => Self::Resumed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ExternalResourceStatus {
     /// The value as it is written on the wire.
@@ -228,17 +237,7 @@ pub struct GetBillingPlansResponse {
     pub plans: Vec<StoreBillingPlan>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationDisabledReason {
     /// `disabled-by-owner`
@@ -262,6 +261,24 @@ pub enum GetConfigurationDisabledReason {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetConfigurationDisabledReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "disabled-by-owner" => Self::DisabledByOwner,
+                "feature-not-available" => Self::FeatureNotAvailable,
+                "disabled-by-admin" => Self::DisabledByAdmin,
+                "original-owner-left-the-team" => Self::OriginalOwnerLeftTheTeam,
+                "account-plan-downgrade" => Self::AccountPlanDowngrade,
+                "original-owner-role-downgraded" => Self::OriginalOwnerRoleDowngraded,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationDisabledReason {
     /// The value as it is written on the wire.
@@ -439,17 +456,7 @@ pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMult
     pub enum_: Option<Vec<String>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl {
     /// `multi-select`
@@ -458,6 +465,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiS
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "multi-select" => Self::MultiSelect,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl {
     /// The value as it is written on the wire.
@@ -475,17 +496,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelect
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl {
     /// `multi-vercel-region`
@@ -494,6 +505,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiV
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "multi-vercel-region" => Self::MultiVercelRegion,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl {
     /// The value as it is written on the wire.
@@ -511,17 +536,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercel
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType {
     /// `array`
@@ -530,6 +545,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySlider
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "array" => Self::Array,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType {
     /// The value as it is written on the wire.
@@ -547,17 +576,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType 
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl {
     /// `slider`
@@ -566,6 +585,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySlider
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "slider" => Self::Slider,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl {
     /// The value as it is written on the wire.
@@ -583,17 +616,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiCon
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType {
     /// `boolean`
@@ -602,6 +625,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanTogg
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "boolean" => Self::Boolean,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType {
     /// The value as it is written on the wire.
@@ -619,17 +656,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleTyp
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType {
     /// `number`
@@ -638,6 +665,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInput
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "number" => Self::Number,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType {
     /// The value as it is written on the wire.
@@ -655,17 +696,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType 
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl {
     /// `domain`
@@ -674,6 +705,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomai
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "domain" => Self::Domain,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl {
     /// The value as it is written on the wire.
@@ -691,17 +736,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiCo
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl {
     /// `select`
@@ -710,6 +745,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelec
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "select" => Self::Select,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl {
     /// The value as it is written on the wire.
@@ -727,17 +776,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiCo
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl {
     /// `vercel-region`
@@ -746,6 +785,20 @@ pub enum GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVerce
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "vercel-region" => Self::VercelRegion,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl {
     /// The value as it is written on the wire.
@@ -789,44 +842,64 @@ impl<'de> serde::Deserialize<'de> for GetConfigurationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetConfigurationResponse>] = &[
-            |value| {
-                <GetConfigurationIntegrationConfigurationProjectSelectionNotification as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        GetConfigurationResponse::IntegrationConfigurationProjectSelectionNotification,
-                    )
-            },
-            |value| {
-                <GetConfigurationIntegrationConfigurationCreatedAtId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetConfigurationResponse::IntegrationConfigurationCreatedAtId)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetConfigurationResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(12),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GetConfigurationIntegrationConfigurationProjectSelectionNotification,
+                        >(json)
+                            .map(
+                                GetConfigurationResponse::IntegrationConfigurationProjectSelectionNotification,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(9),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GetConfigurationIntegrationConfigurationCreatedAtId,
+                        >(json)
+                            .map(
+                                GetConfigurationResponse::IntegrationConfigurationCreatedAtId,
+                            )
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("slug", &[(0, true), (1, true)]),
+                ("type", &[(0, true), (1, true)]),
+                ("scopes", &[(0, true), (1, true)]),
+                ("source", &[(0, false), (1, false)]),
+                ("teamId", &[(0, false), (1, false)]),
+                ("userId", &[(0, true), (1, true)]),
+                ("ownerId", &[(0, true), (1, true)]),
+                ("projects", &[(0, false), (1, false)]),
+                ("createdAt", &[(0, true), (1, true)]),
+                ("deletedAt", &[(0, false), (1, false)]),
+                ("updatedAt", &[(0, true), (1, true)]),
+                ("disabledAt", &[(0, false), (1, false)]),
+                ("completedAt", &[(0, false), (1, false)]),
+                ("notification", &[(0, true)]),
+                ("integrationId", &[(0, true), (1, true)]),
+                ("disabledReason", &[(0, false), (1, false)]),
+                ("transferRequest", &[(0, true)]),
+                ("installationType", &[(0, false), (1, false)]),
+                ("projectSelection", &[(0, true)]),
+                ("deleteRequestedAt", &[(0, false), (1, false)]),
+                ("canConfigureOpenTelemetry", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
 /// Source defines where the configuration was installed from. It is used to analyze user engagement for integration installations in product metrics.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationSource {
     /// `marketplace`
@@ -848,6 +921,23 @@ pub enum GetConfigurationSource {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for GetConfigurationSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "marketplace" => Self::Marketplace,
+                "deploy-button" => Self::DeployButton,
+                "external" => Self::External,
+                "v0" => Self::V0,
+                "resource-claims" => Self::ResourceClaims,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl GetConfigurationSource {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -867,17 +957,7 @@ impl std::fmt::Display for GetConfigurationSource {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetConfigurationType {
     /// `integration-configuration`
@@ -886,6 +966,19 @@ pub enum GetConfigurationType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetConfigurationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "integration-configuration" => Self::IntegrationConfiguration,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetConfigurationType {
     /// The value as it is written on the wire.
@@ -1064,27 +1157,52 @@ impl<'de> serde::Deserialize<'de> for GetConfigurationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetConfigurationsResponse>] = &[
-            |value| {
-                <Vec<
-                    GetConfigurationsObjectListItem,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetConfigurationsResponse::ObjectList)
-            },
-            |value| {
-                <Vec<
-                    GetConfigurationsObjectList2Item,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetConfigurationsResponse::ObjectList2)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetConfigurationsResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            Vec<GetConfigurationsObjectListItem>,
+                        >(json)
+                            .map(GetConfigurationsResponse::ObjectList)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(10),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            Vec<GetConfigurationsObjectList2Item>,
+                        >(json)
+                            .map(GetConfigurationsResponse::ObjectList2)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, false), (1, true)]),
+                ("slug", &[(0, false), (1, true)]),
+                ("type", &[(0, false), (1, true)]),
+                ("scopes", &[(0, false), (1, true)]),
+                ("source", &[(0, false), (1, false)]),
+                ("teamId", &[(0, false), (1, false)]),
+                ("userId", &[(0, false), (1, true)]),
+                ("ownerId", &[(0, false), (1, true)]),
+                ("projects", &[(0, false), (1, false)]),
+                ("createdAt", &[(0, false), (1, true)]),
+                ("deletedAt", &[(0, false), (1, false)]),
+                ("updatedAt", &[(0, false), (1, true)]),
+                ("disabledAt", &[(0, false), (1, false)]),
+                ("completedAt", &[(0, false), (1, false)]),
+                ("integration", &[(1, true)]),
+                ("integrationId", &[(0, false), (1, true)]),
+                ("disabledReason", &[(0, false), (1, false)]),
+                ("installationType", &[(0, false), (1, false)]),
+                ("deleteRequestedAt", &[(0, false), (1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1107,17 +1225,7 @@ pub struct Guide {
 }
 
 /// Defines the installation type. - 'external' integrations are installed via the existing integrations flow - 'marketplace' integrations are natively installed: - when accepting the TOS of a partner during the store creation process - if undefined, assume 'external'
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum InstallationType {
     /// `marketplace`
@@ -1129,6 +1237,20 @@ pub enum InstallationType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for InstallationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "marketplace" => Self::Marketplace,
+                "external" => Self::External,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl InstallationType {
     /// The value as it is written on the wire.
@@ -1187,83 +1309,282 @@ impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<MetadataSchemaPropertiesValue>] = &[
-            |value| {
-                <MetadataSchemaPropertiesValueArraySlider as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::ArraySlider)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueArrayMultiSelect as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::ArrayMultiSelect)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueArrayMultiVercelRegion as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::ArrayMultiVercelRegion)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueStringSelect as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::StringSelect)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueStringVercelRegion as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::StringVercelRegion)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueStringInput as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::StringInput)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueNumberInput as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::NumberInput)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueBooleanToggle as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::BooleanToggle)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueStringDomain as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::StringDomain)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueUiOptionWithValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValue::WithValue)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<MetadataSchemaPropertiesValue> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueArraySlider,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::ArraySlider)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueArrayMultiSelect,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::ArrayMultiSelect)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueArrayMultiVercelRegion,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::ArrayMultiVercelRegion)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueStringSelect,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::StringSelect)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueStringVercelRegion,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::StringVercelRegion)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueStringInput,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::StringInput)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueNumberInput,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::NumberInput)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueBooleanToggle,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::BooleanToggle)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueStringDomain,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::StringDomain)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueUiOptionWithValue,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValue::WithValue)
+                    },
+                },
+            ],
+            properties: &[
+                ("enum", &[(3, false), (4, false), (5, false), (8, false)]),
+                (
+                    "type",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                        (8, true),
+                    ],
+                ),
+                ("items", &[(0, true), (1, true), (2, true)]),
+                ("value", &[(9, true)]),
+                ("hidden", &[(9, false)]),
+                (
+                    "default",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                        (8, false),
+                    ],
+                ),
+                ("example", &[(1, false), (2, false)]),
+                ("maximum", &[(6, false)]),
+                ("minimum", &[(6, false)]),
+                ("pattern", &[(3, false), (4, false), (5, false), (8, false)]),
+                ("disabled", &[(9, false)]),
+                ("maxItems", &[(0, false), (1, false), (2, false)]),
+                ("minItems", &[(0, false), (1, false), (2, false)]),
+                (
+                    "ui:label",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                        (8, false),
+                    ],
+                ),
+                ("ui:steps", &[(0, true)]),
+                ("maxLength", &[(3, false), (4, false), (5, false), (8, false)]),
+                ("minLength", &[(3, false), (4, false), (5, false), (8, false)]),
+                (
+                    "ui:hidden",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                        (8, false),
+                    ],
+                ),
+                (
+                    "ui:control",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                        (8, true),
+                    ],
+                ),
+                ("ui:options", &[(1, true), (2, true), (3, true), (4, true)]),
+                (
+                    "description",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                        (8, false),
+                    ],
+                ),
+                (
+                    "ui:disabled",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                        (8, false),
+                    ],
+                ),
+                (
+                    "ui:read-only",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                        (8, false),
+                    ],
+                ),
+                (
+                    "ui:description",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                        (8, false),
+                    ],
+                ),
+                (
+                    "ui:placeholder",
+                    &[
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (8, false),
+                    ],
+                ),
+                ("exclusiveMaximum", &[(6, false)]),
+                ("exclusiveMinimum", &[(6, false)]),
+                (
+                    "ui:formatted-value",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                        (8, false),
+                    ],
+                ),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1646,17 +1967,7 @@ pub struct MetadataSchemaPropertiesValueStringVercelRegion {
     pub ui_placeholder: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum MetadataSchemaPropertiesValueUiControl {
     /// `toggle`
@@ -1665,6 +1976,19 @@ pub enum MetadataSchemaPropertiesValueUiControl {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValueUiControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "toggle" => Self::Toggle,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl MetadataSchemaPropertiesValueUiControl {
     /// The value as it is written on the wire.
@@ -1695,32 +2019,43 @@ impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValueUiOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
-            MetadataSchemaPropertiesValueUiOption,
-        >] = &[
-            |value| {
-                <UiOption as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(MetadataSchemaPropertiesValueUiOption::WithLabel)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueUiOptionWithValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(MetadataSchemaPropertiesValueUiOption::WithValue)
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(MetadataSchemaPropertiesValueUiOption::Any)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<MetadataSchemaPropertiesValueUiOption> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UiOption>(json)
+                            .map(MetadataSchemaPropertiesValueUiOption::WithLabel)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueUiOptionWithValue,
+                        >(json)
+                            .map(MetadataSchemaPropertiesValueUiOption::WithValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ANY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<serde_json::Value>(json)
+                            .map(MetadataSchemaPropertiesValueUiOption::Any)
+                    },
+                },
+            ],
+            properties: &[
+                ("label", &[(0, true)]),
+                ("value", &[(0, true), (1, true)]),
+                ("hidden", &[(0, false), (1, false)]),
+                ("disabled", &[(0, false), (1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1734,17 +2069,7 @@ pub struct MetadataSchemaPropertiesValueUiOptionWithValue {
     pub hidden: Option<UiReadOnly>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum MetadataSchemaType {
     /// `object`
@@ -1753,6 +2078,19 @@ pub enum MetadataSchemaType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for MetadataSchemaType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "object" => Self::Object,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl MetadataSchemaType {
     /// The value as it is written on the wire.
@@ -1769,17 +2107,7 @@ impl std::fmt::Display for MetadataSchemaType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PrimaryProtocol {
     /// `storage`
@@ -1821,6 +2149,30 @@ pub enum PrimaryProtocol {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for PrimaryProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "storage" => Self::Storage,
+                "experimentation" => Self::Experimentation,
+                "ai" => Self::Ai,
+                "observability" => Self::Observability,
+                "video" => Self::Video,
+                "authentication" => Self::Authentication,
+                "workflow" => Self::Workflow,
+                "checks" => Self::Checks,
+                "logDrain" => Self::LogDrain,
+                "traceDrain" => Self::TraceDrain,
+                "messaging" => Self::Messaging,
+                "other" => Self::Other,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl PrimaryProtocol {
     /// The value as it is written on the wire.
@@ -1865,17 +2217,7 @@ pub struct Product {
     pub metadata_schema: MetadataSchema,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ProjectConnectionScope {
     /// `read:deployment`
@@ -1918,6 +2260,36 @@ pub enum ProjectConnectionScope {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for ProjectConnectionScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "read:deployment" => Self::ReadDeployment,
+                "read:domain" => Self::ReadDomain,
+                "read:project" => Self::ReadProject,
+                "read-write:deployment" => Self::ReadWriteDeployment,
+                "read-write:deployment-check" => Self::ReadWriteDeploymentCheck,
+                "read-write:domain" => Self::ReadWriteDomain,
+                "read-write:global-project-env-vars" => {
+                    Self::ReadWriteGlobalProjectEnvVars
+                }
+                "read-write:integration-deployment-action" => {
+                    Self::ReadWriteIntegrationDeploymentAction
+                }
+                "read-write:log-drain" => Self::ReadWriteLogDrain,
+                "read-write:drains" => Self::ReadWriteDrains,
+                "read-write:project-env-vars" => Self::ReadWriteProjectEnvVars,
+                "read-write:project-protection-bypass" => {
+                    Self::ReadWriteProjectProtectionBypass
+                }
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl ProjectConnectionScope {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -1956,17 +2328,7 @@ pub struct ProjectFilter {
 }
 
 /// A string representing the permission for projects. Possible values are `all` or `selected`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ProjectSelection {
     /// `selected`
@@ -1978,6 +2340,20 @@ pub enum ProjectSelection {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ProjectSelection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "selected" => Self::Selected,
+                "all" => Self::All,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ProjectSelection {
     /// The value as it is written on the wire.
@@ -2049,37 +2425,32 @@ impl<'de> serde::Deserialize<'de> for Providers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Providers>] = &[
-            |value| {
-                <Vec<ProvidersValueListItem> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Providers::ValueList)
-            },
-            |value| {
-                <ProvidersValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Providers::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Providers> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<ProvidersValueListItem>>(json)
+                            .map(Providers::ValueList)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<ProvidersValue>(json)
+                            .map(Providers::Value)
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ProvidersValue {
     /// `*`
@@ -2088,6 +2459,19 @@ pub enum ProvidersValue {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ProvidersValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "*" => Self::Star,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ProvidersValue {
     /// The value as it is written on the wire.
@@ -2104,17 +2488,7 @@ impl std::fmt::Display for ProvidersValue {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ProvidersValueListItem {
     /// `github`
@@ -2129,6 +2503,21 @@ pub enum ProvidersValueListItem {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ProvidersValueListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ProvidersValueListItem {
     /// The value as it is written on the wire.
@@ -2188,17 +2577,7 @@ pub struct StepAction {
     pub type_: StepActionType,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum StepActionType {
     /// `connect_to_project`
@@ -2213,6 +2592,21 @@ pub enum StepActionType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for StepActionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "connect_to_project" => Self::ConnectToProject,
+                "configure_project_connections" => Self::ConfigureProjectConnections,
+                "add_drain" => Self::AddDrain,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl StepActionType {
     /// The value as it is written on the wire.
@@ -2239,17 +2633,7 @@ pub struct Storage {
     pub repl: Option<Repl>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum StorageStatus {
     /// `disabled`
@@ -2261,6 +2645,20 @@ pub enum StorageStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for StorageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "disabled" => Self::Disabled,
+                "enabled" => Self::Enabled,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl StorageStatus {
     /// The value as it is written on the wire.
@@ -2487,92 +2885,273 @@ impl<'de> serde::Deserialize<'de> for StoreProductMetadataSchemaPropertiesValue 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
+        const UNION: crate::runtime::Untagged<
             StoreProductMetadataSchemaPropertiesValue,
-        >] = &[
-            |value| {
-                <MetadataSchemaPropertiesValueArraySlider as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::ArraySlider)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueArrayMultiSelect as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::ArrayMultiSelect)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueStringSelect as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::StringSelect)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueStringVercelRegion as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::StringVercelRegion)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueStringInput as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::StringInput)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueNumberInput as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::NumberInput)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueBooleanToggle as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::BooleanToggle)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueStringDomain as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::StringDomain)
-            },
-            |value| {
-                <MetadataSchemaPropertiesValueUiOptionWithValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(StoreProductMetadataSchemaPropertiesValue::WithValue)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        > = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueArraySlider,
+                        >(json)
+                            .map(StoreProductMetadataSchemaPropertiesValue::ArraySlider)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueArrayMultiSelect,
+                        >(json)
+                            .map(
+                                StoreProductMetadataSchemaPropertiesValue::ArrayMultiSelect,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueStringSelect,
+                        >(json)
+                            .map(StoreProductMetadataSchemaPropertiesValue::StringSelect)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueStringVercelRegion,
+                        >(json)
+                            .map(
+                                StoreProductMetadataSchemaPropertiesValue::StringVercelRegion,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueStringInput,
+                        >(json)
+                            .map(StoreProductMetadataSchemaPropertiesValue::StringInput)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueNumberInput,
+                        >(json)
+                            .map(StoreProductMetadataSchemaPropertiesValue::NumberInput)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueBooleanToggle,
+                        >(json)
+                            .map(
+                                StoreProductMetadataSchemaPropertiesValue::BooleanToggle,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueStringDomain,
+                        >(json)
+                            .map(StoreProductMetadataSchemaPropertiesValue::StringDomain)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MetadataSchemaPropertiesValueUiOptionWithValue,
+                        >(json)
+                            .map(StoreProductMetadataSchemaPropertiesValue::WithValue)
+                    },
+                },
+            ],
+            properties: &[
+                ("enum", &[(2, false), (3, false), (4, false), (7, false)]),
+                (
+                    "type",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                    ],
+                ),
+                ("items", &[(0, true), (1, true)]),
+                ("value", &[(8, true)]),
+                ("hidden", &[(8, false)]),
+                (
+                    "default",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                    ],
+                ),
+                ("example", &[(1, false)]),
+                ("maximum", &[(5, false)]),
+                ("minimum", &[(5, false)]),
+                ("pattern", &[(2, false), (3, false), (4, false), (7, false)]),
+                ("disabled", &[(8, false)]),
+                ("maxItems", &[(0, false), (1, false)]),
+                ("minItems", &[(0, false), (1, false)]),
+                (
+                    "ui:label",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                    ],
+                ),
+                ("ui:steps", &[(0, true)]),
+                ("maxLength", &[(2, false), (3, false), (4, false), (7, false)]),
+                ("minLength", &[(2, false), (3, false), (4, false), (7, false)]),
+                (
+                    "ui:hidden",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                    ],
+                ),
+                (
+                    "ui:control",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                    ],
+                ),
+                ("ui:options", &[(1, true), (2, true), (3, true)]),
+                (
+                    "description",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                    ],
+                ),
+                (
+                    "ui:disabled",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                    ],
+                ),
+                (
+                    "ui:read-only",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                    ],
+                ),
+                (
+                    "ui:description",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                    ],
+                ),
+                (
+                    "ui:placeholder",
+                    &[
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (7, false),
+                    ],
+                ),
+                ("exclusiveMaximum", &[(5, false)]),
+                ("exclusiveMinimum", &[(5, false)]),
+                (
+                    "ui:formatted-value",
+                    &[
+                        (0, false),
+                        (1, false),
+                        (2, false),
+                        (3, false),
+                        (4, false),
+                        (5, false),
+                        (6, false),
+                        (7, false),
+                    ],
+                ),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum StoreProductTag {
     /// `edge-config`
@@ -2732,6 +3311,69 @@ pub enum StoreProductTag {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for StoreProductTag {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "edge-config" => Self::EdgeConfig,
+                "redis" => Self::Redis,
+                "postgres" => Self::Postgres,
+                "blob" => Self::Blob,
+                "experimentation" => Self::Experimentation,
+                "checks" => Self::Checks,
+                "storage" => Self::Storage,
+                "ai" => Self::Ai,
+                "observability" => Self::Observability,
+                "video" => Self::Video,
+                "authentication" => Self::Authentication,
+                "workflow" => Self::Workflow,
+                "logDrain" => Self::LogDrain,
+                "traceDrain" => Self::TraceDrain,
+                "messaging" => Self::Messaging,
+                "other" => Self::Other,
+                "mysql" => Self::Mysql,
+                "vector" => Self::Vector,
+                "tag_agents" => Self::TagAgents,
+                "tag_ai" => Self::TagAi,
+                "tag_analytics" => Self::TagAnalytics,
+                "tag_authentication" => Self::TagAuthentication,
+                "tag_cms" => Self::TagCms,
+                "tag_code_repository" => Self::TagCodeRepository,
+                "tag_code_review" => Self::TagCodeReview,
+                "tag_code_security" => Self::TagCodeSecurity,
+                "tag_code_testing" => Self::TagCodeTesting,
+                "tag_commerce" => Self::TagCommerce,
+                "tag_databases" => Self::TagDatabases,
+                "tag_dev_tools" => Self::TagDevTools,
+                "tag_experimentation" => Self::TagExperimentation,
+                "tag_flags" => Self::TagFlags,
+                "tag_logging" => Self::TagLogging,
+                "tag_messaging" => Self::TagMessaging,
+                "tag_monitoring" => Self::TagMonitoring,
+                "tag_observability" => Self::TagObservability,
+                "tag_payments" => Self::TagPayments,
+                "tag_performance" => Self::TagPerformance,
+                "tag_productivity" => Self::TagProductivity,
+                "tag_searching" => Self::TagSearching,
+                "tag_security" => Self::TagSecurity,
+                "tag_support_agent" => Self::TagSupportAgent,
+                "tag_testing" => Self::TagTesting,
+                "tag_video" => Self::TagVideo,
+                "tag_web_automation" => Self::TagWebAutomation,
+                "tag_workflow" => Self::TagWorkflow,
+                "tag_checks" => Self::TagChecks,
+                "tag_storage" => Self::TagStorage,
+                "tag_logDrain" => Self::TagLogDrain,
+                "tag_traceDrain" => Self::TagTraceDrain,
+                "tag_other" => Self::TagOther,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl StoreProductTag {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -2828,17 +3470,7 @@ pub struct StoreSecret {
     pub length: f64,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum StoreStatus {
     /// `available`
@@ -2869,6 +3501,28 @@ pub enum StoreStatus {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for StoreStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "available" => Self::Available,
+                "error" => Self::Error,
+                "suspended" => Self::Suspended,
+                "limits-exceeded-suspended" => Self::LimitsExceededSuspended,
+                "limits-exceeded-suspended-store-count" => {
+                    Self::LimitsExceededSuspendedStoreCount
+                }
+                "initializing" => Self::Initializing,
+                "onboarding" => Self::Onboarding,
+                "uninstalled" => Self::Uninstalled,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl StoreStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -2893,17 +3547,7 @@ impl std::fmt::Display for StoreStatus {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TagId {
     /// `tag_agents`
@@ -2994,6 +3638,46 @@ pub enum TagId {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for TagId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "tag_agents" => Self::TagAgents,
+                "tag_ai" => Self::TagAi,
+                "tag_analytics" => Self::TagAnalytics,
+                "tag_authentication" => Self::TagAuthentication,
+                "tag_cms" => Self::TagCms,
+                "tag_code_repository" => Self::TagCodeRepository,
+                "tag_code_review" => Self::TagCodeReview,
+                "tag_code_security" => Self::TagCodeSecurity,
+                "tag_code_testing" => Self::TagCodeTesting,
+                "tag_commerce" => Self::TagCommerce,
+                "tag_databases" => Self::TagDatabases,
+                "tag_dev_tools" => Self::TagDevTools,
+                "tag_experimentation" => Self::TagExperimentation,
+                "tag_flags" => Self::TagFlags,
+                "tag_logging" => Self::TagLogging,
+                "tag_messaging" => Self::TagMessaging,
+                "tag_monitoring" => Self::TagMonitoring,
+                "tag_observability" => Self::TagObservability,
+                "tag_payments" => Self::TagPayments,
+                "tag_performance" => Self::TagPerformance,
+                "tag_productivity" => Self::TagProductivity,
+                "tag_searching" => Self::TagSearching,
+                "tag_security" => Self::TagSecurity,
+                "tag_support_agent" => Self::TagSupportAgent,
+                "tag_testing" => Self::TagTesting,
+                "tag_video" => Self::TagVideo,
+                "tag_web_automation" => Self::TagWebAutomation,
+                "tag_workflow" => Self::TagWorkflow,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl TagId {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -3083,17 +3767,7 @@ pub struct TransferRequestBillingPlan {
     pub preauthorization_amount: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TransferRequestBillingPlanScope {
     /// `installation`
@@ -3105,6 +3779,20 @@ pub enum TransferRequestBillingPlanScope {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TransferRequestBillingPlanScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "installation" => Self::Installation,
+                "resource" => Self::Resource,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TransferRequestBillingPlanScope {
     /// The value as it is written on the wire.
@@ -3122,17 +3810,7 @@ impl std::fmt::Display for TransferRequestBillingPlanScope {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TransferRequestBillingPlanType {
     /// `subscription`
@@ -3144,6 +3822,20 @@ pub enum TransferRequestBillingPlanType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TransferRequestBillingPlanType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "subscription" => Self::Subscription,
+                "prepayment" => Self::Prepayment,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TransferRequestBillingPlanType {
     /// The value as it is written on the wire.
@@ -3221,17 +3913,7 @@ pub struct TransferRequestTransferToMarketplace {
     pub authorization_id: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UiControl {
     /// `input`
@@ -3240,6 +3922,19 @@ pub enum UiControl {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UiControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "input" => Self::Input,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UiControl {
     /// The value as it is written on the wire.
@@ -3269,23 +3964,27 @@ impl<'de> serde::Deserialize<'de> for UiDescription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UiDescription>] = &[
-            |value| {
-                <UiFormattedValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UiDescription::WithExpr)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UiDescription::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UiDescription> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UiFormattedValue>(json)
+                            .map(UiDescription::WithExpr)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json).map(UiDescription::String)
+                    },
+                },
+            ],
+            properties: &[("expr", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -3320,42 +4019,39 @@ impl<'de> serde::Deserialize<'de> for UiReadOnly {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UiReadOnly>] = &[
-            |value| {
-                <UiFormattedValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UiReadOnly::WithExpr)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UiReadOnly::Boolean)
-            },
-            |value| {
-                <UiReadOnlyValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UiReadOnly::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UiReadOnly> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UiFormattedValue>(json)
+                            .map(UiReadOnly::WithExpr)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::BOOL,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<bool>(json).map(UiReadOnly::Boolean)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<UiReadOnlyValue>(json)
+                            .map(UiReadOnly::Value)
+                    },
+                },
+            ],
+            properties: &[("expr", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UiReadOnlyValue {
     /// `update`
@@ -3367,6 +4063,20 @@ pub enum UiReadOnlyValue {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UiReadOnlyValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "update" => Self::Update,
+                "create" => Self::Create,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UiReadOnlyValue {
     /// The value as it is written on the wire.
@@ -3384,17 +4094,7 @@ impl std::fmt::Display for UiReadOnlyValue {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum View {
     /// `account`
@@ -3406,6 +4106,20 @@ pub enum View {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for View {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "account" => Self::Account,
+                "project" => Self::Project,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl View {
     /// The value as it is written on the wire.

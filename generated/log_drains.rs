@@ -101,17 +101,7 @@ impl std::fmt::Debug for CreateConfigurableLogDrainRequest {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CreateConfigurableLogDrainSource {
     /// `static`
@@ -135,6 +125,24 @@ pub enum CreateConfigurableLogDrainSource {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CreateConfigurableLogDrainSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "static" => Self::Static,
+                "lambda" => Self::Lambda,
+                "build" => Self::Build,
+                "edge" => Self::Edge,
+                "external" => Self::External,
+                "firewall" => Self::Firewall,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CreateConfigurableLogDrainSource {
     /// The value as it is written on the wire.
@@ -306,17 +314,7 @@ pub struct CreateLogDrainResponse {
 }
 
 /// The delivery log format
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DeliveryFormat {
     /// `json`
@@ -334,6 +332,22 @@ pub enum DeliveryFormat {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DeliveryFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "json" => Self::Json,
+                "ndjson" => Self::Ndjson,
+                "syslog" => Self::Syslog,
+                "protobuf" => Self::Protobuf,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DeliveryFormat {
     /// The value as it is written on the wire.
@@ -366,27 +380,36 @@ impl<'de> serde::Deserialize<'de> for GetAllLogDrainsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetAllLogDrainsResponse>] = &[
-            |value| {
-                <crate::shared::GetDrainsResponse as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetAllLogDrainsResponse::WithDrains)
-            },
-            |value| {
-                <Vec<
-                    GetConfigurableLogDrainResponse,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetAllLogDrainsResponse::ObjectList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetAllLogDrainsResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::GetDrainsResponse>(json)
+                            .map(GetAllLogDrainsResponse::WithDrains)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            Vec<GetConfigurableLogDrainResponse>,
+                        >(json)
+                            .map(GetAllLogDrainsResponse::ObjectList)
+                    },
+                },
+            ],
+            properties: &[
+                ("drains", &[(0, true)]),
+                ("integrationIcon", &[(1, false)]),
+                ("projectsMetadata", &[(1, false)]),
+                ("integrationWebsite", &[(1, false)]),
+                ("integrationConfigurationUri", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -420,17 +443,7 @@ pub struct GetConfigurableLogDrainResponse {
 }
 
 /// Whether the log drain was created by an integration or by a user
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetIntegrationLogDrainsCreatedFrom {
     /// `integration`
@@ -442,6 +455,20 @@ pub enum GetIntegrationLogDrainsCreatedFrom {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetIntegrationLogDrainsCreatedFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "integration" => Self::Integration,
+                "self-served" => Self::SelfServed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetIntegrationLogDrainsCreatedFrom {
     /// The value as it is written on the wire.
@@ -460,17 +487,7 @@ impl std::fmt::Display for GetIntegrationLogDrainsCreatedFrom {
 }
 
 /// The sources from which logs are currently being delivered to this log drain.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetIntegrationLogDrainsSource {
     /// `build`
@@ -497,6 +514,25 @@ pub enum GetIntegrationLogDrainsSource {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetIntegrationLogDrainsSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "build" => Self::Build,
+                "edge" => Self::Edge,
+                "lambda" => Self::Lambda,
+                "static" => Self::Static,
+                "external" => Self::External,
+                "firewall" => Self::Firewall,
+                "redirect" => Self::Redirect,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetIntegrationLogDrainsSource {
     /// The value as it is written on the wire.

@@ -3,17 +3,7 @@
 //! Types and operations of the `logs` group (Cargo feature `logs`).
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetRuntimeLogsLevel {
     /// `error`
@@ -28,6 +18,21 @@ pub enum GetRuntimeLogsLevel {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetRuntimeLogsLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "error" => Self::Error,
+                "warning" => Self::Warning,
+                "info" => Self::Info,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetRuntimeLogsLevel {
     /// The value as it is written on the wire.
@@ -67,17 +72,7 @@ pub struct GetRuntimeLogsResponseItem {
     pub response_status_code: f64,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetRuntimeLogsSource {
     /// `delimiter`
@@ -98,6 +93,23 @@ pub enum GetRuntimeLogsSource {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetRuntimeLogsSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "delimiter" => Self::Delimiter,
+                "edge-function" => Self::EdgeFunction,
+                "edge-middleware" => Self::EdgeMiddleware,
+                "serverless" => Self::Serverless,
+                "request" => Self::Request,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetRuntimeLogsSource {
     /// The value as it is written on the wire.

@@ -61,23 +61,41 @@ impl<'de> serde::Deserialize<'de> for Billing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Billing>] = &[
-            |value| {
-                <BillingWithItems as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Billing::WithItems)
-            },
-            |value| {
-                <Vec<BillingObjectListItem> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Billing::ObjectList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Billing> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<BillingWithItems>(json)
+                            .map(Billing::WithItems)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<BillingObjectListItem>>(json)
+                            .map(Billing::ObjectList)
+                    },
+                },
+            ],
+            properties: &[
+                ("end", &[(1, false)]),
+                ("name", &[(1, true)]),
+                ("items", &[(0, true)]),
+                ("price", &[(1, true)]),
+                ("start", &[(1, false)]),
+                ("total", &[(1, true)]),
+                ("units", &[(1, true)]),
+                ("details", &[(1, false)]),
+                ("quantity", &[(1, true)]),
+                ("discounts", &[(0, false)]),
+                ("resourceId", &[(1, false)]),
+                ("billingPlanId", &[(1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -264,17 +282,7 @@ impl BillingWithItems {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Category {
     /// `experiment`
@@ -286,6 +294,20 @@ pub enum Category {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "experiment" => Self::Experiment,
+                "flag" => Self::Flag,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Category {
     /// The value as it is written on the wire.
@@ -675,17 +697,7 @@ pub struct GetInvoiceResponse {
 }
 
 /// Invoice state.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetInvoiceState {
     /// `draft`
@@ -715,6 +727,26 @@ pub enum GetInvoiceState {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetInvoiceState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "draft" => Self::Draft,
+                "pending" => Self::Pending,
+                "scheduled" => Self::Scheduled,
+                "invoiced" => Self::Invoiced,
+                "paid" => Self::Paid,
+                "notpaid" => Self::Notpaid,
+                "refund_requested" => Self::RefundRequested,
+                "refunded" => Self::Refunded,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetInvoiceState {
     /// The value as it is written on the wire.
@@ -747,17 +779,7 @@ pub struct GetMemberResponse {
 }
 
 /// "The `ADMIN` role, by default, is provided to users capable of installing integrations, while the `USER` role can be granted to Vercel users with the Vercel `Billing` or Vercel `Viewer` role, which are considered to be Read-Only roles."
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetMemberRole {
     /// `ADMIN`
@@ -769,6 +791,20 @@ pub enum GetMemberRole {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetMemberRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ADMIN" => Self::Admin,
+                "USER" => Self::User,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetMemberRole {
     /// The value as it is written on the wire.
@@ -921,17 +957,7 @@ pub struct Resource {
 }
 
 /// The current status of the resource
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ResourceStatus {
     /// `ready`
@@ -958,6 +984,25 @@ pub enum ResourceStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ResourceStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ready" => Self::Ready,
+                "pending" => Self::Pending,
+                "onboarding" => Self::Onboarding,
+                "suspended" => Self::Suspended,
+                "resumed" => Self::Resumed,
+                "uninstalled" => Self::Uninstalled,
+                "error" => Self::Error,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ResourceStatus {
     /// The value as it is written on the wire.
@@ -1123,17 +1168,7 @@ impl SubmitBillingDataUsageItem {
 /// - total: measured total value, such as Database size
 /// - interval: usage during the period, such as i/o or number of queries.
 /// - rate: rate of usage, such as queries per second.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum SubmitBillingDataUsageItemType {
     /// `total`
@@ -1148,6 +1183,21 @@ pub enum SubmitBillingDataUsageItemType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for SubmitBillingDataUsageItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "total" => Self::Total,
+                "interval" => Self::Interval,
+                "rate" => Self::Rate,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl SubmitBillingDataUsageItemType {
     /// The value as it is written on the wire.
@@ -1286,17 +1336,7 @@ impl Test {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TestResult {
     /// `paid`
@@ -1308,6 +1348,20 @@ pub enum TestResult {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TestResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "paid" => Self::Paid,
+                "notpaid" => Self::Notpaid,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TestResult {
     /// The value as it is written on the wire.
@@ -1424,23 +1478,33 @@ impl<'de> serde::Deserialize<'de> for UpdateInstallationNotification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UpdateInstallationNotification>] = &[
-            |value| {
-                <crate::shared::Notification as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateInstallationNotification::WithLevelTitle)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateInstallationNotification::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UpdateInstallationNotification> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::Notification>(json)
+                            .map(UpdateInstallationNotification::WithLevelTitle)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(UpdateInstallationNotification::String)
+                    },
+                },
+            ],
+            properties: &[
+                ("href", &[(0, false)]),
+                ("level", &[(0, true)]),
+                ("title", &[(0, true)]),
+                ("message", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 

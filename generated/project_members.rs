@@ -88,28 +88,32 @@ impl<'de> serde::Deserialize<'de> for GetProjectMembersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetProjectMembersResponse>] = &[
-            |value| {
-                <GetProjectMembersWithMembersPagination as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetProjectMembersResponse::WithMembersPagination)
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetProjectMembersResponse::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetProjectMembersResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GetProjectMembersWithMembersPagination,
+                        >(json)
+                            .map(GetProjectMembersResponse::WithMembersPagination)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(GetProjectMembersResponse::Object)
+                    },
+                },
+            ],
+            properties: &[("members", &[(0, true)]), ("pagination", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 

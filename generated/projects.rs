@@ -126,17 +126,7 @@ pub struct AbuseInterstitialHistoryItem {
     pub comment: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum AbuseInterstitialHistoryItemAction {
     /// `add-interstitial`
@@ -148,6 +138,20 @@ pub enum AbuseInterstitialHistoryItemAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for AbuseInterstitialHistoryItemAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "add-interstitial" => Self::AddInterstitial,
+                "remove-interstitial" => Self::RemoveInterstitial,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl AbuseInterstitialHistoryItemAction {
     /// The value as it is written on the wire.
@@ -252,30 +256,37 @@ impl<'de> serde::Deserialize<'de> for AcceptProjectTransferRequestResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<AcceptProjectTransferRequestResponse>] = &[
-            |value| {
-                <AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        AcceptProjectTransferRequestResponse::WithPartnerCallsResourceTransferErrors,
-                    )
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(AcceptProjectTransferRequestResponse::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<AcceptProjectTransferRequestResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors,
+                        >(json)
+                            .map(
+                                AcceptProjectTransferRequestResponse::WithPartnerCallsResourceTransferErrors,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(AcceptProjectTransferRequestResponse::Object)
+                    },
+                },
+            ],
+            properties: &[
+                ("partnerCalls", &[(0, true)]),
+                ("resourceTransferErrors", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -289,17 +300,7 @@ pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors {
 }
 
 /// Enum containing the actions that can be performed against a resource. Group operations are included.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum AclAction {
     /// `create`
@@ -320,6 +321,23 @@ pub enum AclAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for AclAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "create" => Self::Create,
+                "delete" => Self::Delete,
+                "read" => Self::Read,
+                "update" => Self::Update,
+                "list" => Self::List,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl AclAction {
     /// The value as it is written on the wire.
@@ -458,17 +476,7 @@ pub struct Block {
     pub is_cascading: Option<bool>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BlockAction {
     /// `blocked`
@@ -477,6 +485,19 @@ pub enum BlockAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for BlockAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "blocked" => Self::Blocked,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl BlockAction {
     /// The value as it is written on the wire.
@@ -583,25 +604,36 @@ impl<'de> serde::Deserialize<'de> for CreateProjectEnvRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreateProjectEnvRequest>] = &[
-            |value| {
-                <CreateProjectEnvWithKeyValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateProjectEnvRequest::WithKeyValue)
-            },
-            |value| {
-                <Vec<
-                    CreateProjectEnvWithKeyValue,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateProjectEnvRequest::ObjectList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreateProjectEnvRequest> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreateProjectEnvWithKeyValue>(json)
+                            .map(CreateProjectEnvRequest::WithKeyValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<CreateProjectEnvWithKeyValue>>(json)
+                            .map(CreateProjectEnvRequest::ObjectList)
+                    },
+                },
+            ],
+            properties: &[
+                ("key", &[(0, true), (1, true)]),
+                ("type", &[(0, true), (1, true)]),
+                ("value", &[(0, true), (1, true)]),
+                ("target", &[(0, false), (1, false)]),
+                ("comment", &[(0, false), (1, false)]),
+                ("gitBranch", &[(0, false), (1, false)]),
+                ("customEnvironmentIds", &[(0, false), (1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1141,23 +1173,50 @@ impl<'de> serde::Deserialize<'de> for Created {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Created>] = &[
-            |value| {
-                <CreatedWithTypeValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Created::WithTypeValue)
-            },
-            |value| {
-                <Vec<CreatedObjectListItem> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Created::ObjectList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Created> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreatedWithTypeValue>(json)
+                            .map(Created::WithTypeValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<CreatedObjectListItem>>(json)
+                            .map(Created::ObjectList)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, false), (1, false)]),
+                ("key", &[(0, true), (1, true)]),
+                ("type", &[(0, true), (1, true)]),
+                ("value", &[(0, true), (1, true)]),
+                ("system", &[(0, false), (1, false)]),
+                ("target", &[(0, false), (1, false)]),
+                ("comment", &[(0, false), (1, false)]),
+                ("vsmValue", &[(0, false), (1, false)]),
+                ("createdAt", &[(0, false), (1, false)]),
+                ("createdBy", &[(0, false), (1, false)]),
+                ("decrypted", &[(0, false), (1, false)]),
+                ("gitBranch", &[(0, false), (1, false)]),
+                ("updatedAt", &[(0, false), (1, false)]),
+                ("updatedBy", &[(0, false), (1, false)]),
+                ("contentHint", &[(0, false), (1, false)]),
+                ("edgeConfigId", &[(0, false), (1, false)]),
+                ("sunsetSecretId", &[(0, false), (1, false)]),
+                ("configurationId", &[(0, false), (1, false)]),
+                ("edgeConfigTokenId", &[(0, false), (1, false)]),
+                ("internalContentHint", &[(0, false), (1, false)]),
+                ("customEnvironmentIds", &[(0, false), (1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1224,17 +1283,7 @@ pub struct CreatedObjectListItem {
     pub system: Option<bool>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CreatedType {
     /// `system`
@@ -1255,6 +1304,23 @@ pub enum CreatedType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CreatedType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "system" => Self::System,
+                "encrypted" => Self::Encrypted,
+                "plain" => Self::Plain,
+                "sensitive" => Self::Sensitive,
+                "secret" => Self::Secret,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CreatedType {
     /// The value as it is written on the wire.
@@ -1500,26 +1566,50 @@ impl<'de> serde::Deserialize<'de> for EditProjectEnvResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<EditProjectEnvResponse>] = &[
-            |value| {
-                <GetProjectEnvWithTypeValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EditProjectEnvResponse::WithTypeValue)
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EditProjectEnvResponse::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<EditProjectEnvResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<GetProjectEnvWithTypeValue>(json)
+                            .map(EditProjectEnvResponse::WithTypeValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(EditProjectEnvResponse::Object)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, false)]),
+                ("key", &[(0, true)]),
+                ("type", &[(0, true)]),
+                ("value", &[(0, true)]),
+                ("target", &[(0, false)]),
+                ("comment", &[(0, false)]),
+                ("createdAt", &[(0, false)]),
+                ("createdBy", &[(0, false)]),
+                ("decrypted", &[(0, false)]),
+                ("gitBranch", &[(0, false)]),
+                ("updatedAt", &[(0, false)]),
+                ("updatedBy", &[(0, false)]),
+                ("contentHint", &[(0, false)]),
+                ("edgeConfigId", &[(0, false)]),
+                ("sunsetSecretId", &[(0, false)]),
+                ("configurationId", &[(0, false)]),
+                ("edgeConfigTokenId", &[(0, false)]),
+                ("internalContentHint", &[(0, false)]),
+                ("customEnvironmentIds", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1580,40 +1670,33 @@ impl<'de> serde::Deserialize<'de> for EnvironmentVariableTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<EnvironmentVariableTarget>] = &[
-            |value| {
-                <crate::shared::Environment as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EnvironmentVariableTarget::Any)
-            },
-            |value| {
-                <Vec<
-                    crate::shared::Environment,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EnvironmentVariableTarget::AnyList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<EnvironmentVariableTarget> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::Environment>(json)
+                            .map(EnvironmentVariableTarget::Any)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<crate::shared::Environment>>(json)
+                            .map(EnvironmentVariableTarget::AnyList)
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
 /// The type of environment variable
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum EnvironmentVariableType {
     /// `system`
@@ -1634,6 +1717,23 @@ pub enum EnvironmentVariableType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for EnvironmentVariableType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "system" => Self::System,
+                "secret" => Self::Secret,
+                "encrypted" => Self::Encrypted,
+                "plain" => Self::Plain,
+                "sensitive" => Self::Sensitive,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl EnvironmentVariableType {
     /// The value as it is written on the wire.
@@ -1676,30 +1776,60 @@ impl<'de> serde::Deserialize<'de> for FilterProjectEnvsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<FilterProjectEnvsResponse>] = &[
-            |value| {
-                <CreatedWithTypeValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(FilterProjectEnvsResponse::WithTypeValue)
-            },
-            |value| {
-                <FilterProjectEnvsWithPagination as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(FilterProjectEnvsResponse::WithPagination)
-            },
-            |value| {
-                <FilterProjectEnvsWithEnvs as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(FilterProjectEnvsResponse::WithEnvs)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<FilterProjectEnvsResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreatedWithTypeValue>(json)
+                            .map(FilterProjectEnvsResponse::WithTypeValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<FilterProjectEnvsWithPagination>(json)
+                            .map(FilterProjectEnvsResponse::WithPagination)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<FilterProjectEnvsWithEnvs>(json)
+                            .map(FilterProjectEnvsResponse::WithEnvs)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, false)]),
+                ("key", &[(0, true)]),
+                ("envs", &[(1, true), (2, true)]),
+                ("type", &[(0, true)]),
+                ("value", &[(0, true)]),
+                ("system", &[(0, false)]),
+                ("target", &[(0, false)]),
+                ("comment", &[(0, false)]),
+                ("vsmValue", &[(0, false)]),
+                ("createdAt", &[(0, false)]),
+                ("createdBy", &[(0, false)]),
+                ("decrypted", &[(0, false)]),
+                ("gitBranch", &[(0, false)]),
+                ("updatedAt", &[(0, false)]),
+                ("updatedBy", &[(0, false)]),
+                ("pagination", &[(1, true)]),
+                ("contentHint", &[(0, false)]),
+                ("edgeConfigId", &[(0, false)]),
+                ("sunsetSecretId", &[(0, false)]),
+                ("configurationId", &[(0, false)]),
+                ("edgeConfigTokenId", &[(0, false)]),
+                ("internalContentHint", &[(0, false)]),
+                ("customEnvironmentIds", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1717,17 +1847,7 @@ pub struct FilterProjectEnvsWithPagination {
     pub pagination: crate::shared::Pagination,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum FunctionDefaultMemoryType {
     /// `standard_legacy`
@@ -1742,6 +1862,21 @@ pub enum FunctionDefaultMemoryType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for FunctionDefaultMemoryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "standard_legacy" => Self::StandardLegacy,
+                "standard" => Self::Standard,
+                "performance" => Self::Performance,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl FunctionDefaultMemoryType {
     /// The value as it is written on the wire.
@@ -1813,28 +1948,57 @@ impl<'de> serde::Deserialize<'de> for GetProjectEnvResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetProjectEnvResponse>] = &[
-            |value| {
-                <GetProjectEnvWithDecrypted as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetProjectEnvResponse::WithDecrypted)
-            },
-            |value| {
-                <ProjectEnvItem as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetProjectEnvResponse::WithVsmValue)
-            },
-            |value| {
-                <GetProjectEnvWithTypeValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetProjectEnvResponse::WithTypeValue)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetProjectEnvResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<GetProjectEnvWithDecrypted>(json)
+                            .map(GetProjectEnvResponse::WithDecrypted)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<ProjectEnvItem>(json)
+                            .map(GetProjectEnvResponse::WithVsmValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<GetProjectEnvWithTypeValue>(json)
+                            .map(GetProjectEnvResponse::WithTypeValue)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, false), (1, false), (2, false)]),
+                ("key", &[(0, true), (1, true), (2, true)]),
+                ("type", &[(0, true), (1, true), (2, true)]),
+                ("value", &[(1, true), (2, true)]),
+                ("target", &[(0, false), (1, false), (2, false)]),
+                ("comment", &[(0, false), (1, false), (2, false)]),
+                ("vsmValue", &[(1, false)]),
+                ("createdAt", &[(0, false), (1, false), (2, false)]),
+                ("createdBy", &[(0, false), (1, false), (2, false)]),
+                ("decrypted", &[(0, true), (1, false), (2, false)]),
+                ("gitBranch", &[(0, false), (1, false), (2, false)]),
+                ("updatedAt", &[(0, false), (1, false), (2, false)]),
+                ("updatedBy", &[(0, false), (1, false), (2, false)]),
+                ("contentHint", &[(0, false), (1, false), (2, false)]),
+                ("edgeConfigId", &[(0, false), (1, false), (2, false)]),
+                ("sunsetSecretId", &[(0, false), (1, false), (2, false)]),
+                ("configurationId", &[(0, false), (1, false), (2, false)]),
+                ("edgeConfigTokenId", &[(0, false), (1, false), (2, false)]),
+                ("internalContentHint", &[(0, false), (1, false), (2, false)]),
+                ("customEnvironmentIds", &[(0, false), (1, false), (2, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1989,25 +2153,34 @@ impl<'de> serde::Deserialize<'de> for GetProjectsPagination {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetProjectsPagination>] = &[
-            |value| {
-                <crate::shared::Pagination as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetProjectsPagination::Pagination)
-            },
-            |value| {
-                <crate::shared::ListAccessGroupsPagination as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetProjectsPagination::WithCountNext)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetProjectsPagination> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::Pagination>(json)
+                            .map(GetProjectsPagination::Pagination)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            crate::shared::ListAccessGroupsPagination,
+                        >(json)
+                            .map(GetProjectsPagination::WithCountNext)
+                    },
+                },
+            ],
+            properties: &[
+                ("next", &[(0, false), (1, false)]),
+                ("prev", &[(0, false)]),
+                ("count", &[(0, true), (1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -2020,17 +2193,7 @@ pub struct GetProjectsResponse {
 }
 
 /// Specifies whether PRs from Git forks should require a team member's authorization before it can be deployed
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GitForkProtection {
     /// `1`
@@ -2042,6 +2205,20 @@ pub enum GitForkProtection {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GitForkProtection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "1" => Self::V1,
+                "0" => Self::V0,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GitForkProtection {
     /// The value as it is written on the wire.
@@ -2099,17 +2276,7 @@ impl GitRepository {
 }
 
 /// The Git Provider of the repository
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GitRepositoryType {
     /// `github`
@@ -2127,6 +2294,22 @@ pub enum GitRepositoryType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GitRepositoryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "github" => Self::Github,
+                "github-limited" => Self::GithubLimited,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GitRepositoryType {
     /// The value as it is written on the wire.
@@ -2160,23 +2343,28 @@ impl<'de> serde::Deserialize<'de> for IdOrName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<IdOrName>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(IdOrName::String)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(IdOrName::Boolean)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+impl crate::runtime::JsonTypes for IdOrName {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::STRING => {
+                <String as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::String)
+            }
+            crate::runtime::Kinds::BOOL => {
+                <bool as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Boolean)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
@@ -2191,17 +2379,7 @@ pub struct InternalContentHint {
     pub encrypted_value: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum InternalContentHintType {
     /// `flags-secret`
@@ -2210,6 +2388,19 @@ pub enum InternalContentHintType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for InternalContentHintType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "flags-secret" => Self::FlagsSecret,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl InternalContentHintType {
     /// The value as it is written on the wire.
@@ -2227,17 +2418,7 @@ impl std::fmt::Display for InternalContentHintType {
 }
 
 /// - team: `https://oidc.vercel.com/[team_slug]` - global: `https://oidc.vercel.com`
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum IssuerMode {
     /// `team`
@@ -2249,6 +2430,20 @@ pub enum IssuerMode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for IssuerMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "team" => Self::Team,
+                "global" => Self::Global,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl IssuerMode {
     /// The value as it is written on the wire.
@@ -2266,17 +2461,7 @@ impl std::fmt::Display for IssuerMode {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum JobStatus {
     /// `succeeded`
@@ -2297,6 +2482,23 @@ pub enum JobStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for JobStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                "skipped" => Self::Skipped,
+                "pending" => Self::Pending,
+                "in-progress" => Self::InProgress,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl JobStatus {
     /// The value as it is written on the wire.
@@ -2339,17 +2541,7 @@ pub struct LastAliasRequest {
     pub type_: LastAliasRequestType,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum LastAliasRequestType {
     /// `promote`
@@ -2361,6 +2553,20 @@ pub enum LastAliasRequestType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for LastAliasRequestType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "promote" => Self::Promote,
+                "rollback" => Self::Rollback,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl LastAliasRequestType {
     /// The value as it is written on the wire.
@@ -2492,28 +2698,32 @@ impl<'de> serde::Deserialize<'de> for ListPromoteAliasesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<ListPromoteAliasesResponse>] = &[
-            |value| {
-                <ListPromoteAliasesWithAliasesPagination as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(ListPromoteAliasesResponse::WithAliasesPagination)
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ListPromoteAliasesResponse::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<ListPromoteAliasesResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            ListPromoteAliasesWithAliasesPagination,
+                        >(json)
+                            .map(ListPromoteAliasesResponse::WithAliasesPagination)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(ListPromoteAliasesResponse::Object)
+                    },
+                },
+            ],
+            properties: &[("aliases", &[(0, true)]), ("pagination", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -2538,17 +2748,7 @@ pub struct Mitigate {
     pub action: MitigateAction,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum MitigateAction {
     /// `block_legal_cwc`
@@ -2557,6 +2757,19 @@ pub enum MitigateAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for MitigateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "block_legal_cwc" => Self::BlockLegalCwc,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl MitigateAction {
     /// The value as it is written on the wire.
@@ -2605,17 +2818,7 @@ impl OidcTokenConfig {
 }
 
 /// Domains sort order by createdAt
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Order {
     /// `ASC`
@@ -2627,6 +2830,20 @@ pub enum Order {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Order {
     /// The value as it is written on the wire.
@@ -2715,17 +2932,7 @@ pub struct PartnerCallResult {
     pub code: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PartnerCallResultStatus {
     /// `fulfilled`
@@ -2737,6 +2944,20 @@ pub enum PartnerCallResultStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for PartnerCallResultStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "fulfilled" => Self::Fulfilled,
+                "errored" => Self::Errored,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl PartnerCallResultStatus {
     /// The value as it is written on the wire.
@@ -4511,17 +4732,7 @@ pub struct ProjectSsoProtection {
     pub deployment_type: ProjectSsoProtectionDeploymentType,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ProjectSsoProtectionDeploymentType {
     /// `preview`
@@ -4539,6 +4750,24 @@ pub enum ProjectSsoProtectionDeploymentType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ProjectSsoProtectionDeploymentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "preview" => Self::Preview,
+                "all" => Self::All,
+                "prod_deployment_urls_and_all_previews" => {
+                    Self::ProdDeploymentUrlsAndAllPreviews
+                }
+                "all_except_custom_domains" => Self::AllExceptCustomDomains,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ProjectSsoProtectionDeploymentType {
     /// The value as it is written on the wire.
@@ -4560,17 +4789,7 @@ impl std::fmt::Display for ProjectSsoProtectionDeploymentType {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ProtectionMode {
     /// `additional`
@@ -4582,6 +4801,20 @@ pub enum ProtectionMode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ProtectionMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "additional" => Self::Additional,
+                "exclusive" => Self::Exclusive,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ProtectionMode {
     /// The value as it is written on the wire.
@@ -4636,28 +4869,58 @@ impl<'de> serde::Deserialize<'de> for RemoveProjectEnvResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<RemoveProjectEnvResponse>] = &[
-            |value| {
-                <CreatedWithTypeValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RemoveProjectEnvResponse::WithSystem)
-            },
-            |value| {
-                <ProjectEnvItem as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RemoveProjectEnvResponse::WithTypeValue)
-            },
-            |value| {
-                <Vec<ProjectEnvItem> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RemoveProjectEnvResponse::ObjectList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<RemoveProjectEnvResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CreatedWithTypeValue>(json)
+                            .map(RemoveProjectEnvResponse::WithSystem)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<ProjectEnvItem>(json)
+                            .map(RemoveProjectEnvResponse::WithTypeValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<ProjectEnvItem>>(json)
+                            .map(RemoveProjectEnvResponse::ObjectList)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, false), (1, false), (2, false)]),
+                ("key", &[(0, true), (1, true), (2, true)]),
+                ("type", &[(0, true), (1, true), (2, true)]),
+                ("value", &[(0, true), (1, true), (2, true)]),
+                ("system", &[(0, false)]),
+                ("target", &[(0, false), (1, false), (2, false)]),
+                ("comment", &[(0, false), (1, false), (2, false)]),
+                ("vsmValue", &[(0, false), (1, false), (2, false)]),
+                ("createdAt", &[(0, false), (1, false), (2, false)]),
+                ("createdBy", &[(0, false), (1, false), (2, false)]),
+                ("decrypted", &[(0, false), (1, false), (2, false)]),
+                ("gitBranch", &[(0, false), (1, false), (2, false)]),
+                ("updatedAt", &[(0, false), (1, false), (2, false)]),
+                ("updatedBy", &[(0, false), (1, false), (2, false)]),
+                ("contentHint", &[(0, false), (1, false), (2, false)]),
+                ("edgeConfigId", &[(0, false), (1, false), (2, false)]),
+                ("sunsetSecretId", &[(0, false), (1, false), (2, false)]),
+                ("configurationId", &[(0, false), (1, false), (2, false)]),
+                ("edgeConfigTokenId", &[(0, false), (1, false), (2, false)]),
+                ("internalContentHint", &[(0, false), (1, false), (2, false)]),
+                ("customEnvironmentIds", &[(0, false), (1, false), (2, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -4731,23 +4994,33 @@ impl<'de> serde::Deserialize<'de> for Route {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Route>] = &[
-            |value| {
-                <RouteWithSrcStatus as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Route::WithSrcStatus)
-            },
-            |value| {
-                <RouteWithHasMitigate as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Route::WithHasMitigate)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Route> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<RouteWithSrcStatus>(json)
+                            .map(Route::WithSrcStatus)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<RouteWithHasMitigate>(json)
+                            .map(Route::WithHasMitigate)
+                    },
+                },
+            ],
+            properties: &[
+                ("has", &[(1, true)]),
+                ("src", &[(0, true), (1, false)]),
+                ("status", &[(0, true)]),
+                ("mitigate", &[(1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -4777,17 +5050,7 @@ pub struct RouteHasItemHost {
     pub value: RouteHasItemValue,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum RouteHasItemKey {
     /// `x-vercel-ip-country`
@@ -4796,6 +5059,19 @@ pub enum RouteHasItemKey {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for RouteHasItemKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "x-vercel-ip-country" => Self::XVercelIpCountry,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl RouteHasItemKey {
     /// The value as it is written on the wire.
@@ -4895,17 +5171,7 @@ pub struct Security {
     pub bot_id_enabled: Option<bool>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Tier {
     /// `standard`
@@ -4920,6 +5186,21 @@ pub enum Tier {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Tier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "standard" => Self::Standard,
+                "advanced" => Self::Advanced,
+                "critical" => Self::Critical,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Tier {
     /// The value as it is written on the wire.
@@ -4951,39 +5232,38 @@ impl<'de> serde::Deserialize<'de> for TrustedIps {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<TrustedIps>] = &[
-            |value| {
-                <TrustedIpsWithAddressesProtectionMode as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(TrustedIps::WithAddressesProtectionMode)
-            },
-            |value| {
-                <TrustedIpsWithDeploymentType as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(TrustedIps::WithDeploymentType)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<TrustedIps> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            TrustedIpsWithAddressesProtectionMode,
+                        >(json)
+                            .map(TrustedIps::WithAddressesProtectionMode)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<TrustedIpsWithDeploymentType>(json)
+                            .map(TrustedIps::WithDeploymentType)
+                    },
+                },
+            ],
+            properties: &[
+                ("addresses", &[(0, true)]),
+                ("deploymentType", &[(0, true), (1, true)]),
+                ("protectionMode", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TrustedIpsDeploymentType {
     /// `preview`
@@ -5004,6 +5284,25 @@ pub enum TrustedIpsDeploymentType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TrustedIpsDeploymentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "preview" => Self::Preview,
+                "production" => Self::Production,
+                "all" => Self::All,
+                "prod_deployment_urls_and_all_previews" => {
+                    Self::ProdDeploymentUrlsAndAllPreviews
+                }
+                "all_except_custom_domains" => Self::AllExceptCustomDomains,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TrustedIpsDeploymentType {
     /// The value as it is written on the wire.
@@ -5136,17 +5435,7 @@ pub struct UpdateProjectDataCacheEnvItem {
     pub custom_environment_ids: Option<Vec<String>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateProjectDataCacheEnvItemType {
     /// `secret`
@@ -5167,6 +5456,23 @@ pub enum UpdateProjectDataCacheEnvItemType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectDataCacheEnvItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "secret" => Self::Secret,
+                "system" => Self::System,
+                "encrypted" => Self::Encrypted,
+                "plain" => Self::Plain,
+                "sensitive" => Self::Sensitive,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateProjectDataCacheEnvItemType {
     /// The value as it is written on the wire.
@@ -5557,17 +5863,7 @@ impl UpdateProjectDomainRequest {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateProjectNodeVersion {
     /// `22.x`
@@ -5594,6 +5890,25 @@ pub enum UpdateProjectNodeVersion {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectNodeVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "22.x" => Self::V22X,
+                "20.x" => Self::V20X,
+                "18.x" => Self::V18X,
+                "16.x" => Self::V16X,
+                "14.x" => Self::V14X,
+                "12.x" => Self::V12X,
+                "10.x" => Self::V10X,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateProjectNodeVersion {
     /// The value as it is written on the wire.
@@ -6303,17 +6618,7 @@ impl UpdateProjectTrustedIps {
 }
 
 /// Specify if the Trusted IPs will apply to every Deployment Target or just Preview
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateProjectTrustedIpsDeploymentType {
     /// `all`
@@ -6334,6 +6639,25 @@ pub enum UpdateProjectTrustedIpsDeploymentType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectTrustedIpsDeploymentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "all" => Self::All,
+                "preview" => Self::Preview,
+                "production" => Self::Production,
+                "prod_deployment_urls_and_all_previews" => {
+                    Self::ProdDeploymentUrlsAndAllPreviews
+                }
+                "all_except_custom_domains" => Self::AllExceptCustomDomains,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateProjectTrustedIpsDeploymentType {
     /// The value as it is written on the wire.
@@ -6357,17 +6681,7 @@ impl std::fmt::Display for UpdateProjectTrustedIpsDeploymentType {
 }
 
 /// exclusive: ip match is enough to bypass deployment protection (regardless of other settings). additional: ip must match + any other protection should be also provided (password, vercel auth, shareable link, automation bypass header, automation bypass query param)
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateProjectTrustedIpsProtectionMode {
     /// `exclusive`
@@ -6379,6 +6693,20 @@ pub enum UpdateProjectTrustedIpsProtectionMode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateProjectTrustedIpsProtectionMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "exclusive" => Self::Exclusive,
+                "additional" => Self::Additional,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateProjectTrustedIpsProtectionMode {
     /// The value as it is written on the wire.

@@ -4,17 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
 /// The advancement type of the rolling release
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum AdvancementType {
     /// `automatic`
@@ -26,6 +16,20 @@ pub enum AdvancementType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for AdvancementType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "automatic" => Self::Automatic,
+                "manual-approval" => Self::ManualApproval,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl AdvancementType {
     /// The value as it is written on the wire.
@@ -63,17 +67,7 @@ impl ApproveRollingReleaseStageRequest {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum AvailableSlots {
     /// `unlimited`
@@ -82,6 +76,19 @@ pub enum AvailableSlots {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for AvailableSlots {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "unlimited" => Self::Unlimited,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl AvailableSlots {
     /// The value as it is written on the wire.
@@ -250,17 +257,7 @@ pub struct GetRollingReleaseRollingRelease {
 }
 
 /// The current state of the rolling release
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetRollingReleaseState {
     /// `ACTIVE`
@@ -275,6 +272,21 @@ pub enum GetRollingReleaseState {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetRollingReleaseState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ACTIVE" => Self::Active,
+                "COMPLETE" => Self::Complete,
+                "ABORTED" => Self::Aborted,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetRollingReleaseState {
     /// The value as it is written on the wire.
@@ -329,27 +341,32 @@ impl<'de> serde::Deserialize<'de> for UpdateRollingReleaseConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UpdateRollingReleaseConfigResponse>] = &[
-            |value| {
-                <DeleteRollingReleaseConfigResponse as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateRollingReleaseConfigResponse::WithRollingRelease)
-            },
-            |value| {
-                <UpdateRollingReleaseConfigWithRollingRelease2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateRollingReleaseConfigResponse::WithRollingRelease2)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UpdateRollingReleaseConfigResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            DeleteRollingReleaseConfigResponse,
+                        >(json)
+                            .map(UpdateRollingReleaseConfigResponse::WithRollingRelease)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UpdateRollingReleaseConfigWithRollingRelease2,
+                        >(json)
+                            .map(UpdateRollingReleaseConfigResponse::WithRollingRelease2)
+                    },
+                },
+            ],
+            properties: &[("rollingRelease", &[(0, true), (1, false)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 

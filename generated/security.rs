@@ -38,17 +38,7 @@ pub struct ActiveIpsItem {
     pub action: ActiveIpsItemAction,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ActiveIpsItemAction {
     /// `deny`
@@ -66,6 +56,22 @@ pub enum ActiveIpsItemAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ActiveIpsItemAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "bypass" => Self::Bypass,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ActiveIpsItemAction {
     /// The value as it is written on the wire.
@@ -130,17 +136,7 @@ pub struct ActiveRuleActionMitigate {
     pub bypass_system: Option<bool>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ActiveRuleActionMitigateAction {
     /// `deny`
@@ -164,6 +160,24 @@ pub enum ActiveRuleActionMitigateAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ActiveRuleActionMitigateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "bypass" => Self::Bypass,
+                "rate_limit" => Self::RateLimit,
+                "redirect" => Self::Redirect,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ActiveRuleActionMitigateAction {
     /// The value as it is written on the wire.
@@ -196,17 +210,7 @@ pub struct ActiveRuleActionMitigateRateLimit {
     pub action: Option<ActiveRuleActionMitigateRateLimitAction>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ActiveRuleActionMitigateRateLimitAction {
     /// `deny`
@@ -224,6 +228,22 @@ pub enum ActiveRuleActionMitigateRateLimitAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ActiveRuleActionMitigateRateLimitAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "rate_limit" => Self::RateLimit,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ActiveRuleActionMitigateRateLimitAction {
     /// The value as it is written on the wire.
@@ -263,17 +283,7 @@ pub struct ActiveRuleConditionGroupItemCondition {
     pub value: Option<ActiveRuleConditionGroupItemConditionValue>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ActiveRuleConditionGroupItemConditionOp {
     /// `re`
@@ -322,6 +332,32 @@ pub enum ActiveRuleConditionGroupItemConditionOp {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for ActiveRuleConditionGroupItemConditionOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "re" => Self::Re,
+                "eq" => Self::Eq,
+                "ex" => Self::Ex,
+                "inc" => Self::Inc,
+                "pre" => Self::Pre,
+                "suf" => Self::Suf,
+                "sub" => Self::Sub,
+                "gt" => Self::Gt,
+                "gte" => Self::Gte,
+                "lt" => Self::Lt,
+                "lte" => Self::Lte,
+                "nex" => Self::Nex,
+                "ninc" => Self::Ninc,
+                "neq" => Self::Neq,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl ActiveRuleConditionGroupItemConditionOp {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -351,17 +387,7 @@ impl std::fmt::Display for ActiveRuleConditionGroupItemConditionOp {
 }
 
 /// [Parameter](https://vercel.com/docs/security/vercel-waf/rule-configuration#parameters) from the incoming traffic.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ActiveRuleConditionGroupItemConditionType {
     /// `host`
@@ -440,6 +466,42 @@ pub enum ActiveRuleConditionGroupItemConditionType {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for ActiveRuleConditionGroupItemConditionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "host" => Self::Host,
+                "path" => Self::Path,
+                "method" => Self::Method,
+                "header" => Self::Header,
+                "query" => Self::Query,
+                "cookie" => Self::Cookie,
+                "target_path" => Self::TargetPath,
+                "route" => Self::Route,
+                "raw_path" => Self::RawPath,
+                "ip_address" => Self::IpAddress,
+                "protocol" => Self::Protocol,
+                "region" => Self::Region,
+                "scheme" => Self::Scheme,
+                "environment" => Self::Environment,
+                "user_agent" => Self::UserAgent,
+                "geo_continent" => Self::GeoContinent,
+                "geo_country" => Self::GeoCountry,
+                "geo_country_region" => Self::GeoCountryRegion,
+                "geo_city" => Self::GeoCity,
+                "geo_as_number" => Self::GeoAsNumber,
+                "ja4_digest" => Self::Ja4Digest,
+                "ja3_digest" => Self::Ja3Digest,
+                "rate_limit_api_id" => Self::RateLimitApiId,
+                "server_action" => Self::ServerAction,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl ActiveRuleConditionGroupItemConditionType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -492,30 +554,38 @@ impl<'de> serde::Deserialize<'de> for ActiveRuleConditionGroupItemConditionValue
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
+        const UNION: crate::runtime::Untagged<
             ActiveRuleConditionGroupItemConditionValue,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ActiveRuleConditionGroupItemConditionValue::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ActiveRuleConditionGroupItemConditionValue::Number)
-            },
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ActiveRuleConditionGroupItemConditionValue::StringList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        > = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(ActiveRuleConditionGroupItemConditionValue::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::NUMBER,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<f64>(json)
+                            .map(ActiveRuleConditionGroupItemConditionValue::Number)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<String>>(json)
+                            .map(ActiveRuleConditionGroupItemConditionValue::StringList)
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -595,25 +665,32 @@ impl<'de> serde::Deserialize<'de> for AddBypassIpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<AddBypassIpResponse>] = &[
-            |value| {
-                <AddBypassIpWithResultPagination as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(AddBypassIpResponse::WithResultPagination)
-            },
-            |value| {
-                <AddBypassIpWithOk as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(AddBypassIpResponse::WithOk)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<AddBypassIpResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<AddBypassIpWithResultPagination>(json)
+                            .map(AddBypassIpResponse::WithResultPagination)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<AddBypassIpWithOk>(json)
+                            .map(AddBypassIpResponse::WithOk)
+                    },
+                },
+            ],
+            properties: &[
+                ("ok", &[(0, true), (1, true)]),
+                ("result", &[(0, true), (1, false)]),
+                ("pagination", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -652,17 +729,7 @@ pub struct AddBypassIpWithResultPagination {
     pub pagination: serde_json::Value,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Algo {
     /// `fixed_window`
@@ -674,6 +741,20 @@ pub enum Algo {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Algo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "fixed_window" => Self::FixedWindow,
+                "token_bucket" => Self::TokenBucket,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Algo {
     /// The value as it is written on the wire.
@@ -759,17 +840,7 @@ pub struct BotProtection {
     pub username: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BotProtectionAction {
     /// `deny`
@@ -784,6 +855,21 @@ pub enum BotProtectionAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for BotProtectionAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl BotProtectionAction {
     /// The value as it is written on the wire.
@@ -845,17 +931,7 @@ impl Gen {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GenAction {
     /// `deny`
@@ -867,6 +943,20 @@ pub enum GenAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GenAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "log" => Self::Log,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GenAction {
     /// The value as it is written on the wire.
@@ -897,28 +987,32 @@ impl<'de> serde::Deserialize<'de> for GetActiveAttackStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetActiveAttackStatusResponse>] = &[
-            |value| {
-                <GetActiveAttackStatusWithAnomalies as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(GetActiveAttackStatusResponse::WithAnomalies)
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetActiveAttackStatusResponse::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetActiveAttackStatusResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            GetActiveAttackStatusWithAnomalies,
+                        >(json)
+                            .map(GetActiveAttackStatusResponse::WithAnomalies)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(GetActiveAttackStatusResponse::Object)
+                    },
+                },
+            ],
+            properties: &[("anomalies", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -978,17 +1072,7 @@ pub struct GetBypassIpResultItem {
     pub expires_at: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetBypassIpResultItemAction {
     /// `block`
@@ -1000,6 +1084,20 @@ pub enum GetBypassIpResultItemAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetBypassIpResultItemAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "block" => Self::Block,
+                "bypass" => Self::Bypass,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetBypassIpResultItemAction {
     /// The value as it is written on the wire.
@@ -1188,17 +1286,7 @@ impl PutFirewallConfigIpsItem {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PutFirewallConfigIpsItemAction {
     /// `deny`
@@ -1216,6 +1304,22 @@ pub enum PutFirewallConfigIpsItemAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for PutFirewallConfigIpsItemAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "challenge" => Self::Challenge,
+                "log" => Self::Log,
+                "bypass" => Self::Bypass,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl PutFirewallConfigIpsItemAction {
     /// The value as it is written on the wire.
@@ -1412,17 +1516,7 @@ impl PutFirewallConfigRuleActionMitigate {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PutFirewallConfigRuleActionMitigateAction {
     /// `log`
@@ -1446,6 +1540,24 @@ pub enum PutFirewallConfigRuleActionMitigateAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for PutFirewallConfigRuleActionMitigateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "deny" => Self::Deny,
+                "bypass" => Self::Bypass,
+                "rate_limit" => Self::RateLimit,
+                "redirect" => Self::Redirect,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl PutFirewallConfigRuleActionMitigateAction {
     /// The value as it is written on the wire.
@@ -1480,27 +1592,32 @@ impl<'de> serde::Deserialize<'de> for PutFirewallConfigRuleActionMitigateRedirec
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
+        const UNION: crate::runtime::Untagged<
             PutFirewallConfigRuleActionMitigateRedirect,
-        >] = &[
-            |value| {
-                <Redirect as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        PutFirewallConfigRuleActionMitigateRedirect::WithLocationPermanent,
-                    )
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PutFirewallConfigRuleActionMitigateRedirect::Any)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        > = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<Redirect>(json)
+                            .map(
+                                PutFirewallConfigRuleActionMitigateRedirect::WithLocationPermanent,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ANY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<serde_json::Value>(json)
+                            .map(PutFirewallConfigRuleActionMitigateRedirect::Any)
+                    },
+                },
+            ],
+            properties: &[("location", &[(0, true)]), ("permanent", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1566,17 +1683,7 @@ impl PutFirewallConfigRuleConditionGroupItemCondition {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PutFirewallConfigRuleConditionGroupItemConditionOp {
     /// `re`
@@ -1625,6 +1732,33 @@ pub enum PutFirewallConfigRuleConditionGroupItemConditionOp {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de>
+for PutFirewallConfigRuleConditionGroupItemConditionOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "re" => Self::Re,
+                "eq" => Self::Eq,
+                "neq" => Self::Neq,
+                "ex" => Self::Ex,
+                "nex" => Self::Nex,
+                "inc" => Self::Inc,
+                "ninc" => Self::Ninc,
+                "pre" => Self::Pre,
+                "suf" => Self::Suf,
+                "sub" => Self::Sub,
+                "gt" => Self::Gt,
+                "gte" => Self::Gte,
+                "lt" => Self::Lt,
+                "lte" => Self::Lte,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl PutFirewallConfigRuleConditionGroupItemConditionOp {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -1654,17 +1788,7 @@ impl std::fmt::Display for PutFirewallConfigRuleConditionGroupItemConditionOp {
 }
 
 /// [Parameter](https://vercel.com/docs/security/vercel-waf/rule-configuration#parameters) from the incoming traffic.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PutFirewallConfigRuleConditionGroupItemConditionType {
     /// `host`
@@ -1740,6 +1864,42 @@ pub enum PutFirewallConfigRuleConditionGroupItemConditionType {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de>
+for PutFirewallConfigRuleConditionGroupItemConditionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "host" => Self::Host,
+                "path" => Self::Path,
+                "method" => Self::Method,
+                "header" => Self::Header,
+                "query" => Self::Query,
+                "cookie" => Self::Cookie,
+                "target_path" => Self::TargetPath,
+                "route" => Self::Route,
+                "raw_path" => Self::RawPath,
+                "ip_address" => Self::IpAddress,
+                "region" => Self::Region,
+                "protocol" => Self::Protocol,
+                "scheme" => Self::Scheme,
+                "environment" => Self::Environment,
+                "user_agent" => Self::UserAgent,
+                "geo_continent" => Self::GeoContinent,
+                "geo_country" => Self::GeoCountry,
+                "geo_country_region" => Self::GeoCountryRegion,
+                "geo_city" => Self::GeoCity,
+                "geo_as_number" => Self::GeoAsNumber,
+                "ja4_digest" => Self::Ja4Digest,
+                "ja3_digest" => Self::Ja3Digest,
+                "rate_limit_api_id" => Self::RateLimitApiId,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl PutFirewallConfigRuleConditionGroupItemConditionType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -1792,32 +1952,44 @@ for PutFirewallConfigRuleConditionGroupItemConditionValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
+        const UNION: crate::runtime::Untagged<
             PutFirewallConfigRuleConditionGroupItemConditionValue,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PutFirewallConfigRuleConditionGroupItemConditionValue::String)
-            },
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(
-                        PutFirewallConfigRuleConditionGroupItemConditionValue::StringList,
-                    )
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(PutFirewallConfigRuleConditionGroupItemConditionValue::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        > = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(
+                                PutFirewallConfigRuleConditionGroupItemConditionValue::String,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<String>>(json)
+                            .map(
+                                PutFirewallConfigRuleConditionGroupItemConditionValue::StringList,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::NUMBER,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<f64>(json)
+                            .map(
+                                PutFirewallConfigRuleConditionGroupItemConditionValue::Number,
+                            )
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1834,23 +2006,34 @@ impl<'de> serde::Deserialize<'de> for RateLimit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<RateLimit>] = &[
-            |value| {
-                <RateLimitWithAlgoWindow as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RateLimit::WithAlgoWindow)
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RateLimit::Any)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<RateLimit> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<RateLimitWithAlgoWindow>(json)
+                            .map(RateLimit::WithAlgoWindow)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ANY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<serde_json::Value>(json)
+                            .map(RateLimit::Any)
+                    },
+                },
+            ],
+            properties: &[
+                ("algo", &[(0, true)]),
+                ("keys", &[(0, true)]),
+                ("limit", &[(0, true)]),
+                ("action", &[(0, false)]),
+                ("window", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1867,37 +2050,37 @@ impl<'de> serde::Deserialize<'de> for RateLimitAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<RateLimitAction>] = &[
-            |value| {
-                <RateLimitActionValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RateLimitAction::Value)
-            },
-            |value| {
-                <serde_json::Value as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RateLimitAction::Any)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+impl crate::runtime::JsonTypes for RateLimitAction {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::STRING => {
+                <RateLimitActionValue as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Value)
+            }
+            crate::runtime::Kinds::NULL
+            | crate::runtime::Kinds::BOOL
+            | crate::runtime::Kinds::INTEGER
+            | crate::runtime::Kinds::FRACTION
+            | crate::runtime::Kinds::ARRAY
+            | crate::runtime::Kinds::OBJECT => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Any)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum RateLimitActionValue {
     /// `log`
@@ -1915,6 +2098,22 @@ pub enum RateLimitActionValue {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for RateLimitActionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "deny" => Self::Deny,
+                "rate_limit" => Self::RateLimit,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl RateLimitActionValue {
     /// The value as it is written on the wire.
@@ -2079,17 +2278,7 @@ pub struct UpdateAttackChallengeModeResponse {
     pub attack_mode_updated_at: f64,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigAction {
     /// `firewallEnabled`
@@ -2098,6 +2287,19 @@ pub enum UpdateFirewallConfigAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "firewallEnabled" => Self::FirewallEnabled,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigAction {
     /// The value as it is written on the wire.
@@ -2145,17 +2347,7 @@ impl UpdateFirewallConfigCrsDisable {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigCrsDisableAction {
     /// `crs.disable`
@@ -2164,6 +2356,19 @@ pub enum UpdateFirewallConfigCrsDisableAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigCrsDisableAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "crs.disable" => Self::CrsDisable,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigCrsDisableAction {
     /// The value as it is written on the wire.
@@ -2199,17 +2404,7 @@ impl UpdateFirewallConfigCrsUpdate {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigCrsUpdateAction {
     /// `crs.update`
@@ -2218,6 +2413,19 @@ pub enum UpdateFirewallConfigCrsUpdateAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigCrsUpdateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "crs.update" => Self::CrsUpdate,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigCrsUpdateAction {
     /// The value as it is written on the wire.
@@ -2255,17 +2463,7 @@ impl UpdateFirewallConfigFirewallEnabled {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigId {
     /// `sd`
@@ -2304,6 +2502,29 @@ pub enum UpdateFirewallConfigId {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "sd" => Self::Sd,
+                "ma" => Self::Ma,
+                "lfi" => Self::Lfi,
+                "rfi" => Self::Rfi,
+                "rce" => Self::Rce,
+                "php" => Self::Php,
+                "gen" => Self::Gen,
+                "xss" => Self::Xss,
+                "sqli" => Self::Sqli,
+                "sf" => Self::Sf,
+                "java" => Self::Java,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigId {
     /// The value as it is written on the wire.
@@ -2354,17 +2575,7 @@ impl UpdateFirewallConfigIpInsert {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigIpInsertAction {
     /// `ip.insert`
@@ -2373,6 +2584,19 @@ pub enum UpdateFirewallConfigIpInsertAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigIpInsertAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ip.insert" => Self::IpInsert,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigIpInsertAction {
     /// The value as it is written on the wire.
@@ -2447,17 +2671,7 @@ impl UpdateFirewallConfigIpRemove {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigIpRemoveAction {
     /// `ip.remove`
@@ -2466,6 +2680,19 @@ pub enum UpdateFirewallConfigIpRemoveAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigIpRemoveAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ip.remove" => Self::IpRemove,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigIpRemoveAction {
     /// The value as it is written on the wire.
@@ -2505,17 +2732,7 @@ impl UpdateFirewallConfigIpUpdate {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigIpUpdateAction {
     /// `ip.update`
@@ -2524,6 +2741,19 @@ pub enum UpdateFirewallConfigIpUpdateAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigIpUpdateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ip.update" => Self::IpUpdate,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigIpUpdateAction {
     /// The value as it is written on the wire.
@@ -2559,17 +2789,7 @@ impl UpdateFirewallConfigManagedRulesUpdate {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigManagedRulesUpdateAction {
     /// `managedRules.update`
@@ -2578,6 +2798,19 @@ pub enum UpdateFirewallConfigManagedRulesUpdateAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigManagedRulesUpdateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "managedRules.update" => Self::ManagedRulesUpdate,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigManagedRulesUpdateAction {
     /// The value as it is written on the wire.
@@ -2594,17 +2827,7 @@ impl std::fmt::Display for UpdateFirewallConfigManagedRulesUpdateAction {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigManagedRulesUpdateId {
     /// `ai_bots`
@@ -2622,6 +2845,22 @@ pub enum UpdateFirewallConfigManagedRulesUpdateId {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigManagedRulesUpdateId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ai_bots" => Self::AiBots,
+                "bot_filter" => Self::BotFilter,
+                "bot_protection" => Self::BotProtection,
+                "owasp" => Self::Owasp,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigManagedRulesUpdateId {
     /// The value as it is written on the wire.
@@ -2678,96 +2917,177 @@ impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UpdateFirewallConfigRequest>] = &[
-            |value| {
-                <UpdateFirewallConfigRulesUpdate as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::RulesUpdate)
-            },
-            |value| {
-                <UpdateFirewallConfigRulesPriority as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::RulesPriority)
-            },
-            |value| {
-                <UpdateFirewallConfigCrsUpdate as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::CrsUpdate)
-            },
-            |value| {
-                <UpdateFirewallConfigIpUpdate as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::IpUpdate)
-            },
-            |value| {
-                <UpdateFirewallConfigManagedRulesUpdate as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::ManagedRulesUpdate)
-            },
-            |value| {
-                <UpdateFirewallConfigWithActionId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::WithActionId)
-            },
-            |value| {
-                <UpdateFirewallConfigFirewallEnabled as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::FirewallEnabled)
-            },
-            |value| {
-                <UpdateFirewallConfigRulesInsert as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::RulesInsert)
-            },
-            |value| {
-                <UpdateFirewallConfigRulesRemove as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::RulesRemove)
-            },
-            |value| {
-                <UpdateFirewallConfigIpInsert as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::IpInsert)
-            },
-            |value| {
-                <UpdateFirewallConfigIpRemove as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::IpRemove)
-            },
-            |value| {
-                <UpdateFirewallConfigWithActionValue as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::WithActionValue)
-            },
-            |value| {
-                <UpdateFirewallConfigCrsDisable as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UpdateFirewallConfigRequest::CrsDisable)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UpdateFirewallConfigRequest> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigRulesUpdate>(json)
+                            .map(UpdateFirewallConfigRequest::RulesUpdate)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigRulesPriority>(json)
+                            .map(UpdateFirewallConfigRequest::RulesPriority)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigCrsUpdate>(json)
+                            .map(UpdateFirewallConfigRequest::CrsUpdate)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigIpUpdate>(json)
+                            .map(UpdateFirewallConfigRequest::IpUpdate)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UpdateFirewallConfigManagedRulesUpdate,
+                        >(json)
+                            .map(UpdateFirewallConfigRequest::ManagedRulesUpdate)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigWithActionId>(json)
+                            .map(UpdateFirewallConfigRequest::WithActionId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UpdateFirewallConfigFirewallEnabled,
+                        >(json)
+                            .map(UpdateFirewallConfigRequest::FirewallEnabled)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigRulesInsert>(json)
+                            .map(UpdateFirewallConfigRequest::RulesInsert)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigRulesRemove>(json)
+                            .map(UpdateFirewallConfigRequest::RulesRemove)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigIpInsert>(json)
+                            .map(UpdateFirewallConfigRequest::IpInsert)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigIpRemove>(json)
+                            .map(UpdateFirewallConfigRequest::IpRemove)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UpdateFirewallConfigWithActionValue,
+                        >(json)
+                            .map(UpdateFirewallConfigRequest::WithActionValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UpdateFirewallConfigCrsDisable>(json)
+                            .map(UpdateFirewallConfigRequest::CrsDisable)
+                    },
+                },
+            ],
+            properties: &[
+                (
+                    "id",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, false),
+                        (7, false),
+                        (8, true),
+                        (9, false),
+                        (10, true),
+                        (11, false),
+                        (12, false),
+                    ],
+                ),
+                (
+                    "value",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                        (8, false),
+                        (9, true),
+                        (10, false),
+                        (11, true),
+                        (12, false),
+                    ],
+                ),
+                (
+                    "action",
+                    &[
+                        (0, true),
+                        (1, true),
+                        (2, true),
+                        (3, true),
+                        (4, true),
+                        (5, true),
+                        (6, true),
+                        (7, true),
+                        (8, true),
+                        (9, true),
+                        (10, true),
+                        (11, true),
+                        (12, true),
+                    ],
+                ),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -2795,17 +3115,7 @@ impl UpdateFirewallConfigRulesInsert {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigRulesInsertAction {
     /// `rules.insert`
@@ -2814,6 +3124,19 @@ pub enum UpdateFirewallConfigRulesInsertAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigRulesInsertAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "rules.insert" => Self::RulesInsert,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigRulesInsertAction {
     /// The value as it is written on the wire.
@@ -2853,17 +3176,7 @@ impl UpdateFirewallConfigRulesPriority {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigRulesPriorityAction {
     /// `rules.priority`
@@ -2872,6 +3185,19 @@ pub enum UpdateFirewallConfigRulesPriorityAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigRulesPriorityAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "rules.priority" => Self::RulesPriority,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigRulesPriorityAction {
     /// The value as it is written on the wire.
@@ -2916,17 +3242,7 @@ impl UpdateFirewallConfigRulesRemove {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigRulesRemoveAction {
     /// `rules.remove`
@@ -2935,6 +3251,19 @@ pub enum UpdateFirewallConfigRulesRemoveAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigRulesRemoveAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "rules.remove" => Self::RulesRemove,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigRulesRemoveAction {
     /// The value as it is written on the wire.
@@ -2974,17 +3303,7 @@ impl UpdateFirewallConfigRulesUpdate {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigRulesUpdateAction {
     /// `rules.update`
@@ -2993,6 +3312,19 @@ pub enum UpdateFirewallConfigRulesUpdateAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigRulesUpdateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "rules.update" => Self::RulesUpdate,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigRulesUpdateAction {
     /// The value as it is written on the wire.
@@ -3104,17 +3436,7 @@ impl UpdateFirewallConfigValueConditionGroupItemCondition {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UpdateFirewallConfigValueConditionGroupItemConditionType {
     /// `host`
@@ -3192,6 +3514,43 @@ pub enum UpdateFirewallConfigValueConditionGroupItemConditionType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for UpdateFirewallConfigValueConditionGroupItemConditionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "host" => Self::Host,
+                "path" => Self::Path,
+                "method" => Self::Method,
+                "header" => Self::Header,
+                "query" => Self::Query,
+                "cookie" => Self::Cookie,
+                "target_path" => Self::TargetPath,
+                "route" => Self::Route,
+                "raw_path" => Self::RawPath,
+                "ip_address" => Self::IpAddress,
+                "region" => Self::Region,
+                "protocol" => Self::Protocol,
+                "scheme" => Self::Scheme,
+                "environment" => Self::Environment,
+                "user_agent" => Self::UserAgent,
+                "geo_continent" => Self::GeoContinent,
+                "geo_country" => Self::GeoCountry,
+                "geo_country_region" => Self::GeoCountryRegion,
+                "geo_city" => Self::GeoCity,
+                "geo_as_number" => Self::GeoAsNumber,
+                "ja4_digest" => Self::Ja4Digest,
+                "ja3_digest" => Self::Ja3Digest,
+                "rate_limit_api_id" => Self::RateLimitApiId,
+                "server_action" => Self::ServerAction,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UpdateFirewallConfigValueConditionGroupItemConditionType {
     /// The value as it is written on the wire.

@@ -45,23 +45,35 @@ impl<'de> serde::Deserialize<'de> for AliasAssigned {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<AliasAssigned>] = &[
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(AliasAssigned::Number)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(AliasAssigned::Boolean)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "projects",
+        feature = "teams",
+        feature = "user"
+    )
+)]
+impl crate::runtime::JsonTypes for AliasAssigned {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::INTEGER | crate::runtime::Kinds::FRACTION => {
+                <f64 as serde::Deserialize>::deserialize(deserializer).map(Self::Number)
+            }
+            crate::runtime::Kinds::BOOL => {
+                <bool as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Boolean)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
@@ -116,21 +128,26 @@ impl<'de> serde::Deserialize<'de> for Args {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Args>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value).ok().map(Args::String)
-            },
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Args::StringList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Args> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json).map(Args::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<String>>(json).map(Args::StringList)
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -145,17 +162,7 @@ pub struct Aws {
 }
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BillingPlanType {
     /// `prepayment`
@@ -167,6 +174,21 @@ pub enum BillingPlanType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "integrations", feature = "marketplace"))]
+impl<'de> serde::Deserialize<'de> for BillingPlanType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "prepayment" => Self::Prepayment,
+                "subscription" => Self::Subscription,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 impl BillingPlanType {
@@ -208,17 +230,7 @@ impl BotFilter {
 }
 
 #[cfg(any(feature = "projects", feature = "security", feature = "user"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BotFilterAction {
     /// `log`
@@ -233,6 +245,22 @@ pub enum BotFilterAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "projects", feature = "security", feature = "user"))]
+impl<'de> serde::Deserialize<'de> for BotFilterAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "deny" => Self::Deny,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "projects", feature = "security", feature = "user"))]
 impl BotFilterAction {
@@ -267,17 +295,7 @@ pub struct BranchMatcher {
 
 /// The type of matching to perform
 #[cfg(any(feature = "deployments", feature = "environment", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BranchMatcherType {
     /// `endsWith`
@@ -292,6 +310,22 @@ pub enum BranchMatcherType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "deployments", feature = "environment", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for BranchMatcherType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "endsWith" => Self::EndsWith,
+                "startsWith" => Self::StartsWith,
+                "equals" => Self::Equals,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "deployments", feature = "environment", feature = "projects"))]
 impl BranchMatcherType {
@@ -323,17 +357,7 @@ pub struct BuildEntitlements {
 
 /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
 #[cfg(any(feature = "projects", feature = "user"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BuildMachineType {
     /// `enhanced`
@@ -345,6 +369,21 @@ pub enum BuildMachineType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "projects", feature = "user"))]
+impl<'de> serde::Deserialize<'de> for BuildMachineType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "enhanced" => Self::Enhanced,
+                "turbo" => Self::Turbo,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "projects", feature = "user"))]
 impl BuildMachineType {
@@ -365,17 +404,7 @@ impl std::fmt::Display for BuildMachineType {
 }
 
 #[cfg(any(feature = "deployments", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ChecksConclusion {
     /// `skipped`
@@ -393,6 +422,23 @@ pub enum ChecksConclusion {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "deployments", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for ChecksConclusion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "skipped" => Self::Skipped,
+                "succeeded" => Self::Succeeded,
+                "failed" => Self::Failed,
+                "canceled" => Self::Canceled,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "deployments", feature = "projects"))]
 impl ChecksConclusion {
@@ -416,17 +462,7 @@ impl std::fmt::Display for ChecksConclusion {
 
 /// State of all registered checks
 #[cfg(any(feature = "checks", feature = "deployments", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ChecksState {
     /// `registered`
@@ -441,6 +477,22 @@ pub enum ChecksState {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "checks", feature = "deployments", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for ChecksState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "registered" => Self::Registered,
+                "running" => Self::Running,
+                "completed" => Self::Completed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "checks", feature = "deployments", feature = "projects"))]
 impl ChecksState {
@@ -462,17 +514,7 @@ impl std::fmt::Display for ChecksState {
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Compression {
     /// `gzip`
@@ -484,6 +526,21 @@ pub enum Compression {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for Compression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "gzip" => Self::Gzip,
+                "none" => Self::None,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 impl Compression {
@@ -577,17 +634,7 @@ impl CreateAccessGroupProjectRequest {
 
 /// The project role that will be added to this Access Group. "null" will remove this project level role.
 #[cfg(any(feature = "access-groups", feature = "teams"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CreateAccessGroupProjectRole {
     /// `ADMIN`
@@ -602,6 +649,22 @@ pub enum CreateAccessGroupProjectRole {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "access-groups", feature = "teams"))]
+impl<'de> serde::Deserialize<'de> for CreateAccessGroupProjectRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ADMIN" => Self::Admin,
+                "PROJECT_VIEWER" => Self::ProjectViewer,
+                "PROJECT_DEVELOPER" => Self::ProjectDeveloper,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "access-groups", feature = "teams"))]
 impl CreateAccessGroupProjectRole {
@@ -624,17 +687,7 @@ impl std::fmt::Display for CreateAccessGroupProjectRole {
 
 /// Whether the Vercel bot should automatically create GitHub deployments <https://docs.github.com/en/rest/deployments/deployments#about-deployments> NOTE: repository-dispatch events should be used instead
 #[cfg(any(feature = "drains", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CreateDeployments {
     /// `enabled`
@@ -646,6 +699,21 @@ pub enum CreateDeployments {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for CreateDeployments {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "enabled" => Self::Enabled,
+                "disabled" => Self::Disabled,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "projects"))]
 impl CreateDeployments {
@@ -713,40 +781,35 @@ impl<'de> serde::Deserialize<'de> for CreateSharedEnvVariableFailedItemErrorValu
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<
+        const UNION: crate::runtime::Untagged<
             CreateSharedEnvVariableFailedItemErrorValue,
-        >] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateSharedEnvVariableFailedItemErrorValue::String)
-            },
-            |value| {
-                <Vec<Environment> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreateSharedEnvVariableFailedItemErrorValue::ValueList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        > = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(CreateSharedEnvVariableFailedItemErrorValue::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<Environment>>(json)
+                            .map(CreateSharedEnvVariableFailedItemErrorValue::ValueList)
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CreatedFrom {
     /// `self-served`
@@ -758,6 +821,21 @@ pub enum CreatedFrom {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for CreatedFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "self-served" => Self::SelfServed,
+                "integration" => Self::Integration,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 impl CreatedFrom {
@@ -792,39 +870,34 @@ impl<'de> serde::Deserialize<'de> for CreatedTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<CreatedTarget>] = &[
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreatedTarget::ValueList)
-            },
-            |value| {
-                <Environment as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(CreatedTarget::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<CreatedTarget> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<String>>(json)
+                            .map(CreatedTarget::ValueList)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Environment>(json)
+                            .map(CreatedTarget::Value)
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
 /// Where was the deployment created from
 #[cfg(any(feature = "deployments", feature = "rolling-release"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CurrentDeploymentSource {
     /// `api-trigger-git-deploy`
@@ -856,6 +929,27 @@ pub enum CurrentDeploymentSource {
     Unknown(String),
 }
 #[cfg(any(feature = "deployments", feature = "rolling-release"))]
+impl<'de> serde::Deserialize<'de> for CurrentDeploymentSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "api-trigger-git-deploy" => Self::ApiTriggerGitDeploy,
+                "cli" => Self::Cli,
+                "clone/repo" => Self::CloneRepo,
+                "git" => Self::Git,
+                "import" => Self::Import,
+                "import/repo" => Self::ImportRepo,
+                "redeploy" => Self::Redeploy,
+                "v0-web" => Self::V0Web,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+#[cfg(any(feature = "deployments", feature = "rolling-release"))]
 impl CurrentDeploymentSource {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -881,17 +975,7 @@ impl std::fmt::Display for CurrentDeploymentSource {
 
 /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
 #[cfg(any(feature = "deployments", feature = "rolling-release"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CurrentDeploymentTarget {
     /// `staging`
@@ -903,6 +987,21 @@ pub enum CurrentDeploymentTarget {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "deployments", feature = "rolling-release"))]
+impl<'de> serde::Deserialize<'de> for CurrentDeploymentTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "staging" => Self::Staging,
+                "production" => Self::Production,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "deployments", feature = "rolling-release"))]
 impl CurrentDeploymentTarget {
@@ -960,17 +1059,7 @@ pub struct CustomEnvironment {
 
 /// The type of environment (production, preview, or development)
 #[cfg(any(feature = "environment", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CustomEnvironmentType {
     /// `preview`
@@ -985,6 +1074,22 @@ pub enum CustomEnvironmentType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "environment", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for CustomEnvironmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "preview" => Self::Preview,
+                "production" => Self::Production,
+                "development" => Self::Development,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "environment", feature = "projects"))]
 impl CustomEnvironmentType {
@@ -1007,17 +1112,7 @@ impl std::fmt::Display for CustomEnvironmentType {
 
 /// If true, the environment variable value will be decrypted
 #[cfg(any(feature = "domains", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Decrypt {
     /// `true`
@@ -1029,6 +1124,21 @@ pub enum Decrypt {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "domains", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for Decrypt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "true" => Self::True,
+                "false" => Self::False,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "domains", feature = "projects"))]
 impl Decrypt {
@@ -1152,17 +1262,7 @@ pub struct DeliveryClickhouse {
 }
 
 #[cfg(any(feature = "drains", feature = "integrations", feature = "log-drains"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DeliveryEncoding {
     /// `json`
@@ -1174,6 +1274,21 @@ pub enum DeliveryEncoding {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "integrations", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for DeliveryEncoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "json" => Self::Json,
+                "proto" => Self::Proto,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "integrations", feature = "log-drains"))]
 impl DeliveryEncoding {
@@ -1265,17 +1380,7 @@ impl std::fmt::Debug for DeliverySyslog {
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DeliveryTarget {
     /// `vercel-otel-traces-db`
@@ -1284,6 +1389,20 @@ pub enum DeliveryTarget {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for DeliveryTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "vercel-otel-traces-db" => Self::VercelOtelTracesDb,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 impl DeliveryTarget {
@@ -1362,17 +1481,7 @@ pub struct DeploymentExpiration {
 
 /// Specify if the password will apply to every Deployment Target or just Preview
 #[cfg(any(feature = "projects", feature = "teams", feature = "user"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DeploymentType {
     /// `all`
@@ -1390,6 +1499,25 @@ pub enum DeploymentType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "projects", feature = "teams", feature = "user"))]
+impl<'de> serde::Deserialize<'de> for DeploymentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "all" => Self::All,
+                "preview" => Self::Preview,
+                "prod_deployment_urls_and_all_previews" => {
+                    Self::ProdDeploymentUrlsAndAllPreviews
+                }
+                "all_except_custom_domains" => Self::AllExceptCustomDomains,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "projects", feature = "teams", feature = "user"))]
 impl DeploymentType {
@@ -1438,17 +1566,7 @@ impl Detail {
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DisabledReason {
     /// `disabled-by-owner`
@@ -1466,6 +1584,23 @@ pub enum DisabledReason {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for DisabledReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "disabled-by-owner" => Self::DisabledByOwner,
+                "feature-not-available" => Self::FeatureNotAvailable,
+                "account-plan-downgrade" => Self::AccountPlanDowngrade,
+                "disabled-by-admin" => Self::DisabledByAdmin,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 impl DisabledReason {
@@ -1502,23 +1637,54 @@ impl<'de> serde::Deserialize<'de> for Drains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Drains>] = &[
-            |value| {
-                <Vec<DrainsObjectListItem> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Drains::ObjectList)
-            },
-            |value| {
-                <Vec<DrainsObjectList2Item> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Drains::ObjectList2)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Drains> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<DrainsObjectListItem>>(json)
+                            .map(Drains::ObjectList)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<DrainsObjectList2Item>>(json)
+                            .map(Drains::ObjectList2)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("name", &[(0, true), (1, true)]),
+                ("filter", &[(0, false), (1, false)]),
+                ("source", &[(0, true), (1, true)]),
+                ("status", &[(0, false), (1, false)]),
+                ("teamId", &[(0, false), (1, false)]),
+                ("ownerId", &[(0, true), (1, true)]),
+                ("schemas", &[(0, false), (1, false)]),
+                ("clientId", &[(0, false), (1, false)]),
+                ("delivery", &[(0, false), (1, false)]),
+                ("filterV2", &[(0, false), (1, false)]),
+                ("sampling", &[(0, false), (1, false)]),
+                ("createdAt", &[(0, true), (1, true)]),
+                ("updatedAt", &[(0, true), (1, true)]),
+                ("disabledAt", &[(0, false), (1, false)]),
+                ("disabledBy", &[(0, false), (1, false)]),
+                ("projectIds", &[(0, false), (1, false)]),
+                ("createdFrom", &[(0, false), (1, false)]),
+                ("disabledReason", &[(0, false), (1, false)]),
+                ("configurationId", &[(0, false), (1, false)]),
+                ("integrationIcon", &[(1, false)]),
+                ("projectsMetadata", &[(1, false)]),
+                ("integrationWebsite", &[(1, false)]),
+                ("firstErrorTimestamp", &[(0, false), (1, false)]),
+                ("integrationConfigurationUri", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1764,17 +1930,7 @@ pub struct DrainsSamplingItem {
         feature = "projects"
     )
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DrainsSamplingItemEnv {
     /// `production`
@@ -1786,6 +1942,28 @@ pub enum DrainsSamplingItemEnv {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(
+    any(
+        feature = "drains",
+        feature = "edge-cache",
+        feature = "log-drains",
+        feature = "projects"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for DrainsSamplingItemEnv {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "production" => Self::Production,
+                "preview" => Self::Preview,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(
     any(
@@ -1820,17 +1998,7 @@ impl std::fmt::Display for DrainsSamplingItemEnv {
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DrainsSamplingItemType {
     /// `head_sampling`
@@ -1839,6 +2007,20 @@ pub enum DrainsSamplingItemType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for DrainsSamplingItemType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "head_sampling" => Self::HeadSampling,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 impl DrainsSamplingItemType {
@@ -1895,17 +2077,7 @@ pub struct DrainsSourceIntegration {
 pub struct DrainsSourceSelfServed {}
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DrainsStatus {
     /// `enabled`
@@ -1920,6 +2092,22 @@ pub enum DrainsStatus {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for DrainsStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "enabled" => Self::Enabled,
+                "disabled" => Self::Disabled,
+                "errored" => Self::Errored,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 impl DrainsStatus {
@@ -1958,57 +2146,51 @@ impl<'de> serde::Deserialize<'de> for EdgeConfigItemValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<EdgeConfigItemValue>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EdgeConfigItemValue::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EdgeConfigItemValue::Number)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EdgeConfigItemValue::Boolean)
-            },
-            |value| {
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+#[cfg(any(feature = "edge-config", feature = "marketplace"))]
+impl crate::runtime::JsonTypes for EdgeConfigItemValue {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::STRING => {
+                <String as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::String)
+            }
+            crate::runtime::Kinds::INTEGER | crate::runtime::Kinds::FRACTION => {
+                <f64 as serde::Deserialize>::deserialize(deserializer).map(Self::Number)
+            }
+            crate::runtime::Kinds::BOOL => {
+                <bool as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Boolean)
+            }
+            crate::runtime::Kinds::OBJECT => {
                 <std::collections::BTreeMap<
                     String,
                     EdgeConfigItemValue,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EdgeConfigItemValue::Object)
-            },
-            |value| {
-                <Vec<EdgeConfigItemValue> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EdgeConfigItemValue::EdgeConfigItemValueList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+                > as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Object)
+            }
+            crate::runtime::Kinds::ARRAY => {
+                <Vec<
+                    EdgeConfigItemValue,
+                > as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::EdgeConfigItemValueList)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
 /// Whether toolbar is enabled on preview deployments
 #[cfg(any(feature = "teams", feature = "user"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum EnablePreviewFeedback {
     /// `default`
@@ -2034,6 +2216,25 @@ pub enum EnablePreviewFeedback {
     Unknown(String),
 }
 #[cfg(any(feature = "teams", feature = "user"))]
+impl<'de> serde::Deserialize<'de> for EnablePreviewFeedback {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "default" => Self::Default,
+                "on" => Self::On,
+                "off" => Self::Off,
+                "on-force" => Self::OnForce,
+                "off-force" => Self::OffForce,
+                "default-force" => Self::DefaultForce,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+#[cfg(any(feature = "teams", feature = "user"))]
 impl EnablePreviewFeedback {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -2057,17 +2258,7 @@ impl std::fmt::Display for EnablePreviewFeedback {
 
 /// The delivery log format
 #[cfg(any(feature = "drains", feature = "integrations", feature = "log-drains"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Encoding {
     /// `json`
@@ -2079,6 +2270,21 @@ pub enum Encoding {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "drains", feature = "integrations", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for Encoding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "json" => Self::Json,
+                "ndjson" => Self::Ndjson,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "drains", feature = "integrations", feature = "log-drains"))]
 impl Encoding {
@@ -2127,23 +2333,25 @@ impl<'de> serde::Deserialize<'de> for EnvId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<EnvId>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EnvId::String)
-            },
-            |value| {
-                <EnvIdValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(EnvId::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+#[cfg(any(feature = "connect", feature = "projects", feature = "user"))]
+impl crate::runtime::JsonTypes for EnvId {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::STRING => {
+                <String as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::String)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
@@ -2155,17 +2363,7 @@ impl<'de> serde::Deserialize<'de> for EnvId {
         feature = "user"
     )
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum EnvIdValue {
     /// `preview`
@@ -2177,6 +2375,28 @@ pub enum EnvIdValue {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(
+    any(
+        feature = "connect",
+        feature = "log-drains",
+        feature = "projects",
+        feature = "user"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for EnvIdValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "preview" => Self::Preview,
+                "production" => Self::Production,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(
     any(
@@ -2220,17 +2440,7 @@ impl std::fmt::Display for EnvIdValue {
         feature = "user"
     )
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Environment {
     /// `production`
@@ -2245,6 +2455,30 @@ pub enum Environment {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "environment",
+        feature = "integrations",
+        feature = "projects",
+        feature = "user"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for Environment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "production" => Self::Production,
+                "preview" => Self::Preview,
+                "development" => Self::Development,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(
     any(
@@ -2312,17 +2546,7 @@ pub struct Experimentation {
         feature = "webhooks"
     )
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Framework {
     /// `blitzjs`
@@ -2504,6 +2728,83 @@ pub enum Framework {
         feature = "webhooks"
     )
 )]
+impl<'de> serde::Deserialize<'de> for Framework {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "blitzjs" => Self::Blitzjs,
+                "nextjs" => Self::Nextjs,
+                "gatsby" => Self::Gatsby,
+                "remix" => Self::Remix,
+                "react-router" => Self::ReactRouter,
+                "astro" => Self::Astro,
+                "hexo" => Self::Hexo,
+                "eleventy" => Self::Eleventy,
+                "docusaurus-2" => Self::Docusaurus2,
+                "docusaurus" => Self::Docusaurus,
+                "preact" => Self::Preact,
+                "solidstart-1" => Self::Solidstart1,
+                "solidstart" => Self::Solidstart,
+                "dojo" => Self::Dojo,
+                "ember" => Self::Ember,
+                "vue" => Self::Vue,
+                "scully" => Self::Scully,
+                "ionic-angular" => Self::IonicAngular,
+                "angular" => Self::Angular,
+                "polymer" => Self::Polymer,
+                "svelte" => Self::Svelte,
+                "sveltekit" => Self::Sveltekit,
+                "sveltekit-1" => Self::Sveltekit1,
+                "ionic-react" => Self::IonicReact,
+                "create-react-app" => Self::CreateReactApp,
+                "gridsome" => Self::Gridsome,
+                "umijs" => Self::Umijs,
+                "sapper" => Self::Sapper,
+                "saber" => Self::Saber,
+                "stencil" => Self::Stencil,
+                "nuxtjs" => Self::Nuxtjs,
+                "redwoodjs" => Self::Redwoodjs,
+                "hugo" => Self::Hugo,
+                "jekyll" => Self::Jekyll,
+                "brunch" => Self::Brunch,
+                "middleman" => Self::Middleman,
+                "zola" => Self::Zola,
+                "hydrogen" => Self::Hydrogen,
+                "vite" => Self::Vite,
+                "vitepress" => Self::Vitepress,
+                "vuepress" => Self::Vuepress,
+                "parcel" => Self::Parcel,
+                "fastapi" => Self::Fastapi,
+                "flask" => Self::Flask,
+                "fasthtml" => Self::Fasthtml,
+                "sanity-v3" => Self::SanityV3,
+                "sanity" => Self::Sanity,
+                "storybook" => Self::Storybook,
+                "nitro" => Self::Nitro,
+                "hono" => Self::Hono,
+                "express" => Self::Express,
+                "h3" => Self::H3,
+                "nestjs" => Self::Nestjs,
+                "fastify" => Self::Fastify,
+                "xmcp" => Self::Xmcp,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "drains",
+        feature = "integrations",
+        feature = "log-drains",
+        feature = "projects",
+        feature = "webhooks"
+    )
+)]
 impl Framework {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -2647,17 +2948,7 @@ pub struct IpBucket {
 
 /// The type of the deployment.
 #[cfg(any(feature = "deployments", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum LatestDeploymentType {
     /// `LAMBDAS`
@@ -2666,6 +2957,20 @@ pub enum LatestDeploymentType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "deployments", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for LatestDeploymentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "LAMBDAS" => Self::Lambdas,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "deployments", feature = "projects"))]
 impl LatestDeploymentType {
@@ -2715,17 +3020,7 @@ impl Log {
 }
 
 #[cfg(any(feature = "integrations", feature = "user"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum MetadataSchemaPropertiesValueType {
     /// `string`
@@ -2734,6 +3029,20 @@ pub enum MetadataSchemaPropertiesValueType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "integrations", feature = "user"))]
+impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValueType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "string" => Self::String,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "integrations", feature = "user"))]
 impl MetadataSchemaPropertiesValueType {
@@ -2770,34 +3079,48 @@ impl<'de> serde::Deserialize<'de> for Microfrontends {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Microfrontends>] = &[
-            |value| {
-                <MicrofrontendsWithIsDefaultApp as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(Microfrontends::WithIsDefaultApp)
-            },
-            |value| {
-                <MicrofrontendsWithRouteObservabilityToThisProject as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(Microfrontends::WithRouteObservabilityToThisProject)
-            },
-            |value| {
-                <MicrofrontendsWithUpdatedAtGroupIds as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(Microfrontends::WithUpdatedAtGroupIds)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Microfrontends> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<MicrofrontendsWithIsDefaultApp>(json)
+                            .map(Microfrontends::WithIsDefaultApp)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MicrofrontendsWithRouteObservabilityToThisProject,
+                        >(json)
+                            .map(Microfrontends::WithRouteObservabilityToThisProject)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            MicrofrontendsWithUpdatedAtGroupIds,
+                        >(json)
+                            .map(Microfrontends::WithUpdatedAtGroupIds)
+                    },
+                },
+            ],
+            properties: &[
+                ("enabled", &[(0, true), (1, true), (2, true)]),
+                ("groupIds", &[(0, true), (1, true), (2, true)]),
+                ("updatedAt", &[(0, true), (1, true), (2, true)]),
+                ("defaultRoute", &[(0, false), (1, false)]),
+                ("isDefaultApp", &[(0, true), (1, false)]),
+                ("routeObservabilityToThisProject", &[(1, false)]),
+                ("doNotRouteWithMicrofrontendsRouting", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -2874,17 +3197,7 @@ pub struct NewTeam {
 
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
 #[cfg(any(feature = "deployments", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NodeVersion {
     /// `22.x`
@@ -2914,6 +3227,27 @@ pub enum NodeVersion {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "deployments", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for NodeVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "22.x" => Self::V22X,
+                "20.x" => Self::V20X,
+                "18.x" => Self::V18X,
+                "16.x" => Self::V16X,
+                "14.x" => Self::V14X,
+                "12.x" => Self::V12X,
+                "10.x" => Self::V10X,
+                "8.10.x" => Self::V810X,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "deployments", feature = "projects"))]
 impl NodeVersion {
@@ -2974,17 +3308,7 @@ impl Notification {
 }
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NotificationLevel {
     /// `info`
@@ -2999,6 +3323,22 @@ pub enum NotificationLevel {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "integrations", feature = "marketplace"))]
+impl<'de> serde::Deserialize<'de> for NotificationLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "info" => Self::Info,
+                "warn" => Self::Warn,
+                "error" => Self::Error,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 impl NotificationLevel {
@@ -3050,17 +3390,7 @@ impl OptionsAllowlist {
 }
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Ownership {
     /// `owned`
@@ -3075,6 +3405,22 @@ pub enum Ownership {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "integrations", feature = "marketplace"))]
+impl<'de> serde::Deserialize<'de> for Ownership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "owned" => Self::Owned,
+                "linked" => Self::Linked,
+                "sandbox" => Self::Sandbox,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 impl Ownership {
@@ -3173,17 +3519,7 @@ impl Path {
 }
 
 #[cfg(any(feature = "deployments", feature = "projects", feature = "user"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Plan {
     /// `pro`
@@ -3198,6 +3534,22 @@ pub enum Plan {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "deployments", feature = "projects", feature = "user"))]
+impl<'de> serde::Deserialize<'de> for Plan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "pro" => Self::Pro,
+                "enterprise" => Self::Enterprise,
+                "hobby" => Self::Hobby,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "deployments", feature = "projects", feature = "user"))]
 impl Plan {
@@ -3227,17 +3579,7 @@ impl std::fmt::Display for Plan {
         feature = "user"
     )
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PreviousRole {
     /// `ADMIN`
@@ -3252,6 +3594,29 @@ pub enum PreviousRole {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(
+    any(
+        feature = "access-groups",
+        feature = "project-members",
+        feature = "teams",
+        feature = "user"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for PreviousRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "ADMIN" => Self::Admin,
+                "PROJECT_DEVELOPER" => Self::ProjectDeveloper,
+                "PROJECT_VIEWER" => Self::ProjectViewer,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(
     any(
@@ -3357,17 +3722,7 @@ pub struct ProtocolSettings {
 
 /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
 #[cfg(any(feature = "deployments", feature = "projects", feature = "rolling-release"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ReadyState {
     /// `BUILDING`
@@ -3393,6 +3748,25 @@ pub enum ReadyState {
     Unknown(String),
 }
 #[cfg(any(feature = "deployments", feature = "projects", feature = "rolling-release"))]
+impl<'de> serde::Deserialize<'de> for ReadyState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "BUILDING" => Self::Building,
+                "ERROR" => Self::Error,
+                "INITIALIZING" => Self::Initializing,
+                "QUEUED" => Self::Queued,
+                "READY" => Self::Ready,
+                "CANCELED" => Self::Canceled,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+#[cfg(any(feature = "deployments", feature = "projects", feature = "rolling-release"))]
 impl ReadyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -3416,17 +3790,7 @@ impl std::fmt::Display for ReadyState {
 
 /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
 #[cfg(any(feature = "deployments", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ReadySubstate {
     /// `STAGED`
@@ -3441,6 +3805,22 @@ pub enum ReadySubstate {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "deployments", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for ReadySubstate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "STAGED" => Self::Staged,
+                "ROLLING" => Self::Rolling,
+                "PROMOTED" => Self::Promoted,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "deployments", feature = "projects"))]
 impl ReadySubstate {
@@ -3498,21 +3878,28 @@ impl<'de> serde::Deserialize<'de> for RepoId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<RepoId>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(RepoId::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value).ok().map(RepoId::Number)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        crate::runtime::by_json_type(deserializer)
+    }
+}
+#[cfg(any(feature = "deployments", feature = "teams", feature = "user"))]
+impl crate::runtime::JsonTypes for RepoId {
+    fn by_type<'de, D: serde::Deserializer<'de>>(
+        kind: crate::runtime::Kinds,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        match kind {
+            crate::runtime::Kinds::STRING => {
+                <String as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::String)
+            }
+            crate::runtime::Kinds::INTEGER | crate::runtime::Kinds::FRACTION => {
+                <f64 as serde::Deserialize>::deserialize(deserializer).map(Self::Number)
+            }
+            _ => {
+                <serde_json::Value as serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::Unknown)
+            }
+        }
     }
 }
 
@@ -3536,38 +3923,52 @@ impl<'de> serde::Deserialize<'de> for ResourceMetadataValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<ResourceMetadataValue>] = &[
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ResourceMetadataValue::String)
-            },
-            |value| {
-                <f64 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ResourceMetadataValue::Number)
-            },
-            |value| {
-                <bool as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ResourceMetadataValue::Boolean)
-            },
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ResourceMetadataValue::StringList)
-            },
-            |value| {
-                <Vec<f64> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(ResourceMetadataValue::NumberList)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<ResourceMetadataValue> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(ResourceMetadataValue::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::NUMBER,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<f64>(json)
+                            .map(ResourceMetadataValue::Number)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::BOOL,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<bool>(json)
+                            .map(ResourceMetadataValue::Boolean)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<String>>(json)
+                            .map(ResourceMetadataValue::StringList)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<f64>>(json)
+                            .map(ResourceMetadataValue::NumberList)
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -3585,17 +3986,7 @@ pub struct ResourceNotification {
 }
 
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ResourceNotificationLevel {
     /// `error`
@@ -3610,6 +4001,22 @@ pub enum ResourceNotificationLevel {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "integrations", feature = "marketplace"))]
+impl<'de> serde::Deserialize<'de> for ResourceNotificationLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "error" => Self::Error,
+                "info" => Self::Info,
+                "warn" => Self::Warn,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "integrations", feature = "marketplace"))]
 impl ResourceNotificationLevel {
@@ -3751,17 +4158,7 @@ impl SsoProtection {
 
 /// Filter results by projects with Static IPs enabled
 #[cfg(any(feature = "deployments", feature = "projects"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum StaticIpsEnabled {
     /// `0`
@@ -3773,6 +4170,21 @@ pub enum StaticIpsEnabled {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "deployments", feature = "projects"))]
+impl<'de> serde::Deserialize<'de> for StaticIpsEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "0" => Self::V0,
+                "1" => Self::V1,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "deployments", feature = "projects"))]
 impl StaticIpsEnabled {
@@ -3808,37 +4220,32 @@ impl<'de> serde::Deserialize<'de> for Tags {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Tags>] = &[
-            |value| {
-                <Vec<String> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Tags::StringList)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value).ok().map(Tags::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Tags> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<String>>(json).map(Tags::StringList)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json).map(Tags::String)
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
 /// The team permissions of the user
 #[cfg(any(feature = "access-groups", feature = "teams", feature = "user"))]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TeamPermission {
     /// `IntegrationManager`
@@ -3871,6 +4278,28 @@ pub enum TeamPermission {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(any(feature = "access-groups", feature = "teams", feature = "user"))]
+impl<'de> serde::Deserialize<'de> for TeamPermission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "IntegrationManager" => Self::IntegrationManager,
+                "CreateProject" => Self::CreateProject,
+                "FullProductionDeployment" => Self::FullProductionDeployment,
+                "UsageViewer" => Self::UsageViewer,
+                "EnvVariableManager" => Self::EnvVariableManager,
+                "EnvironmentManager" => Self::EnvironmentManager,
+                "V0Builder" => Self::V0Builder,
+                "V0Chatter" => Self::V0Chatter,
+                "V0Viewer" => Self::V0Viewer,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(any(feature = "access-groups", feature = "teams", feature = "user"))]
 impl TeamPermission {
@@ -3906,17 +4335,7 @@ impl std::fmt::Display for TeamPermission {
         feature = "user"
     )
 )]
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TeamRole {
     /// `OWNER`
@@ -3946,6 +4365,34 @@ pub enum TeamRole {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+#[cfg(
+    any(
+        feature = "access-groups",
+        feature = "project-members",
+        feature = "teams",
+        feature = "user"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for TeamRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "OWNER" => Self::Owner,
+                "MEMBER" => Self::Member,
+                "DEVELOPER" => Self::Developer,
+                "SECURITY" => Self::Security,
+                "BILLING" => Self::Billing,
+                "VIEWER" => Self::Viewer,
+                "VIEWER_FOR_PLUS" => Self::ViewerForPlus,
+                "CONTRIBUTOR" => Self::Contributor,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 #[cfg(
     any(

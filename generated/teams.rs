@@ -211,17 +211,7 @@ impl DefaultExpirationSettings {
 }
 
 /// The default redirect URI to use after successful SAML authentication.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum DefaultRedirectUri {
     /// `vercel.com`
@@ -236,6 +226,21 @@ pub enum DefaultRedirectUri {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for DefaultRedirectUri {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "vercel.com" => Self::VercelCom,
+                "v0.dev" => Self::V0Dev,
+                "v0.app" => Self::V0App,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl DefaultRedirectUri {
     /// The value as it is written on the wire.
@@ -337,17 +342,7 @@ pub struct EmailInviteCode {
 }
 
 /// The time period to keep non-production deployments for
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Expiration {
     /// `3y`
@@ -387,6 +382,29 @@ pub enum Expiration {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for Expiration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "3y" => Self::V3y,
+                "2y" => Self::V2y,
+                "1y" => Self::V1y,
+                "6m" => Self::V6m,
+                "3m" => Self::V3m,
+                "2m" => Self::V2m,
+                "1m" => Self::V1m,
+                "2w" => Self::V2w,
+                "1w" => Self::V1w,
+                "1d" => Self::V1d,
+                "unlimited" => Self::Unlimited,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl Expiration {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -413,17 +431,7 @@ impl std::fmt::Display for Expiration {
 }
 
 /// The time period to keep canceled deployments for
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ExpirationCanceled {
     /// `1y`
@@ -456,6 +464,27 @@ pub enum ExpirationCanceled {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ExpirationCanceled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "1y" => Self::V1y,
+                "6m" => Self::V6m,
+                "3m" => Self::V3m,
+                "2m" => Self::V2m,
+                "1m" => Self::V1m,
+                "2w" => Self::V2w,
+                "1w" => Self::V1w,
+                "1d" => Self::V1d,
+                "unlimited" => Self::Unlimited,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ExpirationCanceled {
     /// The value as it is written on the wire.
@@ -511,17 +540,7 @@ pub struct GetTeamAccessRequestJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetTeamAccessRequestJoinedFromOrigin {
     /// `link`
@@ -560,6 +579,29 @@ pub enum GetTeamAccessRequestJoinedFromOrigin {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetTeamAccessRequestJoinedFromOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "link" => Self::Link,
+                "mail" => Self::Mail,
+                "import" => Self::Import,
+                "teams" => Self::Teams,
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "saml" => Self::Saml,
+                "dsync" => Self::Dsync,
+                "feedback" => Self::Feedback,
+                "organization-teams" => Self::OrganizationTeams,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetTeamAccessRequestJoinedFromOrigin {
     /// The value as it is written on the wire.
@@ -691,17 +733,7 @@ pub struct GetTeamMembersMemberJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum GetTeamMembersMemberJoinedFromOrigin {
     /// `teams`
@@ -740,6 +772,29 @@ pub enum GetTeamMembersMemberJoinedFromOrigin {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetTeamMembersMemberJoinedFromOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "teams" => Self::Teams,
+                "link" => Self::Link,
+                "mail" => Self::Mail,
+                "import" => Self::Import,
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "saml" => Self::Saml,
+                "dsync" => Self::Dsync,
+                "feedback" => Self::Feedback,
+                "organization-teams" => Self::OrganizationTeams,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl GetTeamMembersMemberJoinedFromOrigin {
     /// The value as it is written on the wire.
@@ -812,23 +867,37 @@ impl<'de> serde::Deserialize<'de> for GetTeamsTeam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetTeamsTeam>] = &[
-            |value| {
-                <Team as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetTeamsTeam::Team)
-            },
-            |value| {
-                <TeamLimited as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetTeamsTeam::TeamLimited)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetTeamsTeam> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Team>(json).map(GetTeamsTeam::Team)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<TeamLimited>(json)
+                            .map(GetTeamsTeam::TeamLimited)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(1, true)]),
+                ("name", &[(1, false)]),
+                ("saml", &[(1, false)]),
+                ("slug", &[(1, true)]),
+                ("avatar", &[(1, false)]),
+                ("limited", &[(1, true)]),
+                ("createdAt", &[(1, true)]),
+                ("limitedBy", &[(1, true)]),
+                ("membership", &[(1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1002,17 +1071,7 @@ pub struct MembershipEntitlement {
     pub entitlement: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Origin {
     /// `link`
@@ -1051,6 +1110,29 @@ pub enum Origin {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for Origin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "link" => Self::Link,
+                "saml" => Self::Saml,
+                "mail" => Self::Mail,
+                "import" => Self::Import,
+                "teams" => Self::Teams,
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "dsync" => Self::Dsync,
+                "feedback" => Self::Feedback,
+                "organization-teams" => Self::OrganizationTeams,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl Origin {
     /// The value as it is written on the wire.
@@ -1436,17 +1518,7 @@ impl RequestAccessToTeamJoinedFrom {
 }
 
 /// The origin of the request.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum RequestAccessToTeamJoinedFromOrigin {
     /// `import`
@@ -1473,6 +1545,25 @@ pub enum RequestAccessToTeamJoinedFromOrigin {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for RequestAccessToTeamJoinedFromOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "import" => Self::Import,
+                "teams" => Self::Teams,
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "feedback" => Self::Feedback,
+                "organization-teams" => Self::OrganizationTeams,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl RequestAccessToTeamJoinedFromOrigin {
     /// The value as it is written on the wire.
@@ -1563,17 +1654,7 @@ pub struct RequestAccessToTeamResponseJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum RequestAccessToTeamResponseJoinedFromOrigin {
     /// `import`
@@ -1612,6 +1693,29 @@ pub enum RequestAccessToTeamResponseJoinedFromOrigin {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for RequestAccessToTeamResponseJoinedFromOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "import" => Self::Import,
+                "teams" => Self::Teams,
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "feedback" => Self::Feedback,
+                "organization-teams" => Self::OrganizationTeams,
+                "link" => Self::Link,
+                "mail" => Self::Mail,
+                "saml" => Self::Saml,
+                "dsync" => Self::Dsync,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl RequestAccessToTeamResponseJoinedFromOrigin {
     /// The value as it is written on the wire.
@@ -1676,25 +1780,28 @@ impl<'de> serde::Deserialize<'de> for SamlRolesValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<SamlRolesValue>] = &[
-            |value| {
-                <SamlRolesValueWithAccessGroupId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(SamlRolesValue::WithAccessGroupId)
-            },
-            |value| {
-                <crate::shared::TeamRole as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(SamlRolesValue::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<SamlRolesValue> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<SamlRolesValueWithAccessGroupId>(json)
+                            .map(SamlRolesValue::WithAccessGroupId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::TeamRole>(json)
+                            .map(SamlRolesValue::Value)
+                    },
+                },
+            ],
+            properties: &[("accessGroupId", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -1715,17 +1822,7 @@ impl SamlRolesValueWithAccessGroupId {
 }
 
 /// Sensitive environment variable policy for this team
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum SensitiveEnvironmentVariablePolicy {
     /// `default`
@@ -1740,6 +1837,21 @@ pub enum SensitiveEnvironmentVariablePolicy {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for SensitiveEnvironmentVariablePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "default" => Self::Default,
+                "on" => Self::On,
+                "off" => Self::Off,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl SensitiveEnvironmentVariablePolicy {
     /// The value as it is written on the wire.
@@ -1910,17 +2022,7 @@ pub struct TeamLimited {
     pub created_at: f64,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum TeamLimitedLimitedByItem {
     /// `scope`
@@ -1932,6 +2034,20 @@ pub enum TeamLimitedLimitedByItem {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TeamLimitedLimitedByItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "scope" => Self::Scope,
+                "mfa" => Self::Mfa,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl TeamLimitedLimitedByItem {
     /// The value as it is written on the wire.

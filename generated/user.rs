@@ -48,17 +48,7 @@ pub struct App {
     pub client_authentication_used: ClientAuthenticationUsed,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum AuthMethod {
     /// `email`
@@ -103,6 +93,31 @@ pub enum AuthMethod {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for AuthMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "email" => Self::Email,
+                "saml" => Self::Saml,
+                "app" => Self::App,
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "manual" => Self::Manual,
+                "passkey" => Self::Passkey,
+                "otp" => Self::Otp,
+                "sms" => Self::Sms,
+                "invite" => Self::Invite,
+                "google" => Self::Google,
+                "apple" => Self::Apple,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl AuthMethod {
     /// The value as it is written on the wire.
@@ -439,17 +454,7 @@ pub struct Blob {
     pub overage_reason: OverageReason,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BlockReason {
     /// `admin_override`
@@ -461,6 +466,20 @@ pub enum BlockReason {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for BlockReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "admin_override" => Self::AdminOverride,
+                "limits_exceeded" => Self::LimitsExceeded,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl BlockReason {
     /// The value as it is written on the wire.
@@ -478,17 +497,7 @@ impl std::fmt::Display for BlockReason {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BlockType {
     /// `soft`
@@ -500,6 +509,20 @@ pub enum BlockType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for BlockType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "soft" => Self::Soft,
+                "hard" => Self::Hard,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl BlockType {
     /// The value as it is written on the wire.
@@ -523,17 +546,7 @@ pub struct Browser {
     pub name: BrowserName,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BrowserName {
     /// `iphone`
@@ -560,6 +573,25 @@ pub enum BrowserName {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown2(String),
+}
+impl<'de> serde::Deserialize<'de> for BrowserName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "iphone" => Self::Iphone,
+                "ipad" => Self::Ipad,
+                "ipod" => Self::Ipod,
+                "chrome" => Self::Chrome,
+                "firefox" => Self::Firefox,
+                "mozilla" => Self::Mozilla,
+                "unknown" => Self::Unknown,
+                other => Self::Unknown2(other.to_owned()),
+            },
+        )
+    }
 }
 impl BrowserName {
     /// The value as it is written on the wire.
@@ -631,17 +663,7 @@ pub struct Budget {
 }
 
 /// The budget type
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BudgetType {
     /// `fixed`
@@ -650,6 +672,19 @@ pub enum BudgetType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for BudgetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "fixed" => Self::Fixed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl BudgetType {
     /// The value as it is written on the wire.
@@ -698,17 +733,7 @@ pub struct BuildQueue {
 }
 
 /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum BuildQueueConfiguration {
     /// `SKIP_NAMESPACE_QUEUE`
@@ -720,6 +745,20 @@ pub enum BuildQueueConfiguration {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for BuildQueueConfiguration {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "SKIP_NAMESPACE_QUEUE" => Self::SkipNamespaceQueue,
+                "WAIT_FOR_NAMESPACE_QUEUE" => Self::WaitForNamespaceQueue,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl BuildQueueConfiguration {
     /// The value as it is written on the wire.
@@ -751,17 +790,7 @@ pub struct ClientAuthenticationUsed {
     pub secret_id: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ClientAuthenticationUsedMethod {
     /// `client_secret_basic`
@@ -785,6 +814,24 @@ pub enum ClientAuthenticationUsedMethod {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ClientAuthenticationUsedMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "client_secret_basic" => Self::ClientSecretBasic,
+                "client_secret_post" => Self::ClientSecretPost,
+                "client_secret_jwt" => Self::ClientSecretJwt,
+                "private_key_jwt" => Self::PrivateKeyJwt,
+                "oidc_token" => Self::OidcToken,
+                "none" => Self::None,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ClientAuthenticationUsedMethod {
     /// The value as it is written on the wire.
@@ -819,25 +866,32 @@ impl<'de> serde::Deserialize<'de> for Credential {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Credential>] = &[
-            |value| {
-                <CredentialGithubOauthCustomHost as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(Credential::GithubOauthCustomHost)
-            },
-            |value| {
-                <CredentialWithTypeId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Credential::WithTypeId)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Credential> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<CredentialGithubOauthCustomHost>(json)
+                            .map(Credential::GithubOauthCustomHost)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<CredentialWithTypeId>(json)
+                            .map(Credential::WithTypeId)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("host", &[(0, true)]),
+                ("type", &[(0, true), (1, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -850,17 +904,7 @@ pub struct CredentialGithubOauthCustomHost {
     pub id: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum CredentialType {
     /// `gitlab`
@@ -884,6 +928,24 @@ pub enum CredentialType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for CredentialType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "google" => Self::Google,
+                "apple" => Self::Apple,
+                "github-oauth" => Self::GithubOauth,
+                "github-oauth-limited" => Self::GithubOauthLimited,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl CredentialType {
     /// The value as it is written on the wire.
@@ -951,17 +1013,7 @@ pub struct Entity {
 }
 
 /// The type of entity.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum EntityType {
     /// `author`
@@ -1031,6 +1083,39 @@ pub enum EntityType {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for EntityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "author" => Self::Author,
+                "bitbucket_login" => Self::BitbucketLogin,
+                "bold" => Self::Bold,
+                "deployment_host" => Self::DeploymentHost,
+                "dns_record" => Self::DnsRecord,
+                "git_link" => Self::GitLink,
+                "github_login" => Self::GithubLogin,
+                "gitlab_login" => Self::GitlabLogin,
+                "hook_name" => Self::HookName,
+                "integration" => Self::Integration,
+                "edge-config" => Self::EdgeConfig,
+                "flag" => Self::Flag,
+                "flags-segment" => Self::FlagsSegment,
+                "flags-settings" => Self::FlagsSettings,
+                "link" => Self::Link,
+                "project_name" => Self::ProjectName,
+                "scaling_rules" => Self::ScalingRules,
+                "env_var_name" => Self::EnvVarName,
+                "target" => Self::Target,
+                "store" => Self::Store,
+                "system" => Self::System,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl EntityType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -1076,17 +1161,7 @@ pub struct FavoriteProjectsAndSpace {
     pub project_id: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum FavoritesViewPreference {
     /// `open`
@@ -1098,6 +1173,20 @@ pub enum FavoritesViewPreference {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for FavoritesViewPreference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl FavoritesViewPreference {
     /// The value as it is written on the wire.
@@ -1168,37 +1257,56 @@ impl<'de> serde::Deserialize<'de> for GetAuthUserUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetAuthUserUser>] = &[
-            |value| {
-                <AuthUser as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetAuthUserUser::AuthUser)
-            },
-            |value| {
-                <AuthUserLimited as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetAuthUserUser::AuthUserLimited)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetAuthUserUser> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(7),
+                    decode: |json| {
+                        crate::runtime::member::<AuthUser>(json)
+                            .map(GetAuthUserUser::AuthUser)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<AuthUserLimited>(json)
+                            .map(GetAuthUserUser::AuthUserLimited)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("name", &[(0, false), (1, false)]),
+                ("email", &[(0, true), (1, true)]),
+                ("avatar", &[(0, false), (1, false)]),
+                ("billing", &[(0, false)]),
+                ("limited", &[(1, true)]),
+                ("username", &[(0, true), (1, true)]),
+                ("createdAt", &[(0, true)]),
+                ("dataCache", &[(0, false)]),
+                ("softBlock", &[(0, false)]),
+                ("defaultTeamId", &[(0, false), (1, false)]),
+                ("featureBlocks", &[(0, false)]),
+                ("remoteCaching", &[(0, false)]),
+                ("stagingPrefix", &[(0, true)]),
+                ("resourceConfig", &[(0, true)]),
+                ("dismissedToasts", &[(0, false)]),
+                ("hasTrialAvailable", &[(0, true)]),
+                ("activeDashboardViews", &[(0, false)]),
+                ("importFlowGitProvider", &[(0, false)]),
+                ("importFlowGitNamespace", &[(0, false)]),
+                ("importFlowGitNamespaceId", &[(0, false)]),
+                ("favoriteProjectsAndSpaces", &[(0, false)]),
+                ("preferredScopesAndGitNamespaces", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ImportFlowGitProvider {
     /// `gitlab`
@@ -1219,6 +1327,23 @@ pub enum ImportFlowGitProvider {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ImportFlowGitProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "github" => Self::Github,
+                "github-limited" => Self::GithubLimited,
+                "github-custom-host" => Self::GithubCustomHost,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ImportFlowGitProvider {
     /// The value as it is written on the wire.
@@ -1730,17 +1855,7 @@ pub struct NewOwnerAbuseBlockHistoryItem {
     pub comment: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NewOwnerAbuseBlockHistoryItemAction {
     /// `hard-blocked`
@@ -1755,6 +1870,21 @@ pub enum NewOwnerAbuseBlockHistoryItemAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for NewOwnerAbuseBlockHistoryItemAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "hard-blocked" => Self::HardBlocked,
+                "soft-blocked" => Self::SoftBlocked,
+                "unblocked" => Self::Unblocked,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl NewOwnerAbuseBlockHistoryItemAction {
     /// The value as it is written on the wire.
@@ -1794,17 +1924,7 @@ pub struct NewOwnerActiveDashboardView {
     pub recents_view_preference: Option<FavoritesViewPreference>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NewOwnerActiveDashboardViewViewPreference {
     /// `cards`
@@ -1816,6 +1936,20 @@ pub enum NewOwnerActiveDashboardViewViewPreference {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for NewOwnerActiveDashboardViewViewPreference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "cards" => Self::Cards,
+                "list" => Self::List,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl NewOwnerActiveDashboardViewViewPreference {
     /// The value as it is written on the wire.
@@ -1910,17 +2044,7 @@ pub struct NewOwnerFeatureBlocksWebAnalytics {
     pub grace_email_sent_at: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NewOwnerImportFlowGitProvider {
     /// `github`
@@ -1941,6 +2065,23 @@ pub enum NewOwnerImportFlowGitProvider {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for NewOwnerImportFlowGitProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "github-limited" => Self::GithubLimited,
+                "github-custom-host" => Self::GithubCustomHost,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl NewOwnerImportFlowGitProvider {
     /// The value as it is written on the wire.
@@ -2042,17 +2183,7 @@ pub struct NewOwnerTeamJoinedFrom {
     pub dsync_connected_at: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NewOwnerTeamJoinedFromOrigin {
     /// `teams`
@@ -2092,6 +2223,29 @@ pub enum NewOwnerTeamJoinedFromOrigin {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for NewOwnerTeamJoinedFromOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "teams" => Self::Teams,
+                "saml" => Self::Saml,
+                "link" => Self::Link,
+                "github" => Self::Github,
+                "gitlab" => Self::Gitlab,
+                "bitbucket" => Self::Bitbucket,
+                "mail" => Self::Mail,
+                "import" => Self::Import,
+                "dsync" => Self::Dsync,
+                "feedback" => Self::Feedback,
+                "organization-teams" => Self::OrganizationTeams,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl NewOwnerTeamJoinedFromOrigin {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -2117,17 +2271,7 @@ impl std::fmt::Display for NewOwnerTeamJoinedFromOrigin {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum NewOwnerVersion {
     /// `northstar`
@@ -2136,6 +2280,19 @@ pub enum NewOwnerVersion {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for NewOwnerVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "northstar" => Self::Northstar,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl NewOwnerVersion {
     /// The value as it is written on the wire.
@@ -2302,17 +2459,7 @@ pub struct OverageMetadata {
     pub increased_on_demand_email_attempted_at: Option<f64>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum OverageReason {
     /// `analyticsUsage`
@@ -2435,6 +2582,63 @@ pub enum OverageReason {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for OverageReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "analyticsUsage" => Self::AnalyticsUsage,
+                "artifacts" => Self::Artifacts,
+                "bandwidth" => Self::Bandwidth,
+                "blobTotalAdvancedRequests" => Self::BlobTotalAdvancedRequests,
+                "blobTotalAvgSizeInBytes" => Self::BlobTotalAvgSizeInBytes,
+                "blobTotalGetResponseObjectSizeInBytes" => {
+                    Self::BlobTotalGetResponseObjectSizeInBytes
+                }
+                "blobTotalSimpleRequests" => Self::BlobTotalSimpleRequests,
+                "connectDataTransfer" => Self::ConnectDataTransfer,
+                "dataCacheRead" => Self::DataCacheRead,
+                "dataCacheWrite" => Self::DataCacheWrite,
+                "edgeConfigRead" => Self::EdgeConfigRead,
+                "edgeConfigWrite" => Self::EdgeConfigWrite,
+                "edgeFunctionExecutionUnits" => Self::EdgeFunctionExecutionUnits,
+                "edgeMiddlewareInvocations" => Self::EdgeMiddlewareInvocations,
+                "edgeRequestAdditionalCpuDuration" => {
+                    Self::EdgeRequestAdditionalCpuDuration
+                }
+                "edgeRequest" => Self::EdgeRequest,
+                "elasticConcurrencyBuildSlots" => Self::ElasticConcurrencyBuildSlots,
+                "fastDataTransfer" => Self::FastDataTransfer,
+                "fastOriginTransfer" => Self::FastOriginTransfer,
+                "fluidCpuDuration" => Self::FluidCpuDuration,
+                "fluidDuration" => Self::FluidDuration,
+                "functionDuration" => Self::FunctionDuration,
+                "functionInvocation" => Self::FunctionInvocation,
+                "imageOptimizationCacheRead" => Self::ImageOptimizationCacheRead,
+                "imageOptimizationCacheWrite" => Self::ImageOptimizationCacheWrite,
+                "imageOptimizationTransformation" => {
+                    Self::ImageOptimizationTransformation
+                }
+                "logDrainsVolume" => Self::LogDrainsVolume,
+                "monitoringMetric" => Self::MonitoringMetric,
+                "blobDataTransfer" => Self::BlobDataTransfer,
+                "observabilityEvent" => Self::ObservabilityEvent,
+                "onDemandConcurrencyMinutes" => Self::OnDemandConcurrencyMinutes,
+                "runtimeCacheRead" => Self::RuntimeCacheRead,
+                "runtimeCacheWrite" => Self::RuntimeCacheWrite,
+                "serverlessFunctionExecution" => Self::ServerlessFunctionExecution,
+                "sourceImages" => Self::SourceImages,
+                "wafOwaspExcessBytes" => Self::WafOwaspExcessBytes,
+                "wafOwaspRequests" => Self::WafOwaspRequests,
+                "wafRateLimitRequest" => Self::WafRateLimitRequest,
+                "webAnalyticsEvent" => Self::WebAnalyticsEvent,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl OverageReason {
     /// The value as it is written on the wire.
@@ -2737,17 +2941,7 @@ pub struct PreviousRule {
 }
 
 /// The acive pricing plan the team is billed with
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PricingPlan {
     /// `plus`
@@ -2762,6 +2956,21 @@ pub enum PricingPlan {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for PricingPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "plus" => Self::Plus,
+                "legacy" => Self::Legacy,
+                "unbundled" => Self::Unbundled,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl PricingPlan {
     /// The value as it is written on the wire.
@@ -2795,23 +3004,36 @@ impl<'de> serde::Deserialize<'de> for Principal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<Principal>] = &[
-            |value| {
-                <PrincipalWithAvatarEmail as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Principal::WithAvatarEmail)
-            },
-            |value| {
-                <PrincipalApp as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(Principal::App)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<Principal> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<PrincipalWithAvatarEmail>(json)
+                            .map(Principal::WithAvatarEmail)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<PrincipalApp>(json).map(Principal::App)
+                    },
+                },
+            ],
+            properties: &[
+                ("uid", &[(0, true)]),
+                ("name", &[(1, true)]),
+                ("slug", &[(0, false)]),
+                ("type", &[(0, false), (1, true)]),
+                ("email", &[(0, true)]),
+                ("avatar", &[(0, true)]),
+                ("clientId", &[(1, true)]),
+                ("username", &[(0, true)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -2826,17 +3048,7 @@ pub struct PrincipalApp {
     pub name: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum PrincipalType {
     /// `user`
@@ -2845,6 +3057,19 @@ pub enum PrincipalType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for PrincipalType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "user" => Self::User,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl PrincipalType {
     /// The value as it is written on the wire.
@@ -2886,17 +3111,7 @@ pub struct ProjectMembership {
     pub username: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ReasonCode {
     /// `BUDGET_REACHED`
@@ -2911,6 +3126,21 @@ pub enum ReasonCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ReasonCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "BUDGET_REACHED" => Self::BudgetReached,
+                "PUBLIC_API" => Self::PublicApi,
+                "BACKOFFICE" => Self::Backoffice,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ReasonCode {
     /// The value as it is written on the wire.
@@ -2969,17 +3199,7 @@ pub struct SoftBlock {
     pub blocked_due_to_overage_type: Option<OverageReason>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum SoftBlockReason {
     /// `SUBSCRIPTION_CANCELED`
@@ -3003,6 +3223,24 @@ pub enum SoftBlockReason {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for SoftBlockReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "SUBSCRIPTION_CANCELED" => Self::SubscriptionCanceled,
+                "SUBSCRIPTION_EXPIRED" => Self::SubscriptionExpired,
+                "UNPAID_INVOICE" => Self::UnpaidInvoice,
+                "ENTERPRISE_TRIAL_ENDED" => Self::EnterpriseTrialEnded,
+                "FAIR_USE_LIMITS_EXCEEDED" => Self::FairUseLimitsExceeded,
+                "BLOCKED_FOR_PLATFORM_ABUSE" => Self::BlockedForPlatformAbuse,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl SoftBlockReason {
     /// The value as it is written on the wire.
@@ -3032,17 +3270,7 @@ pub struct StaticIps {
     pub regions: Option<Vec<String>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum StoreType {
     /// `redis`
@@ -3054,6 +3282,20 @@ pub enum StoreType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for StoreType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "redis" => Self::Redis,
+                "postgres" => Self::Postgres,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl StoreType {
     /// The value as it is written on the wire.
@@ -3136,17 +3378,7 @@ pub struct UserAgentOs {
     pub name: UserAgentOsName,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserAgentOsName {
     /// `unknown`
@@ -3191,6 +3423,31 @@ pub enum UserAgentOsName {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown2(String),
+}
+impl<'de> serde::Deserialize<'de> for UserAgentOsName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "unknown" => Self::Unknown,
+                "darwin" => Self::Darwin,
+                "win32" => Self::Win32,
+                "win" => Self::Win,
+                "windows" => Self::Windows,
+                "linux" => Self::Linux,
+                "freebsd" => Self::Freebsd,
+                "sunos" => Self::Sunos,
+                "mac" => Self::Mac,
+                "ios" => Self::Ios,
+                "android" => Self::Android,
+                "Mac OS" => Self::MacOs,
+                "OS X" => Self::OsX,
+                other => Self::Unknown2(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserAgentOsName {
     /// The value as it is written on the wire.
@@ -3610,1063 +3867,1983 @@ impl<'de> serde::Deserialize<'de> for UserEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UserEventPayload>] = &[
-            |value| {
-                <UserEventPayloadWithViaGithubViaGitlab as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithViaGithubViaGitlab)
-            },
-            |value| {
-                <UserEventPayloadWithBillingPlanId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithBillingPlanId)
-            },
-            |value| {
-                <UserEventPayloadWithConfirmedScopes as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithConfirmedScopes)
-            },
-            |value| {
-                <UserEventPayloadWithMxPriority as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithMxPriority)
-            },
-            |value| {
-                <UserEventPayloadWithIdValue as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithIdValue)
-            },
-            |value| {
-                <UserEventPayloadWithShaGitUserPlatform as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithShaGitUserPlatform)
-            },
-            |value| {
-                <UserEventPayloadWithRestoreConfigVersion as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithRestoreConfigVersion)
-            },
-            |value| {
-                <UserEventPayloadWithNewOwner as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithNewOwner)
-            },
-            |value| {
-                <UserEventPayloadWithIntegrationIdConfigurationId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithIntegrationIdConfigurationId)
-            },
-            |value| {
-                <UserEventPayloadWithDestinationAccountId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithDestinationAccountId)
-            },
-            |value| {
-                <UserEventPayloadWithGrantTypeAtTtl as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithGrantTypeAtTtl)
-            },
-            |value| {
-                <UserEventPayloadWithActionId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithActionId)
-            },
-            |value| {
-                <UserEventPayloadWithOwnerName as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithOwnerName)
-            },
-            |value| {
-                <UserEventPayloadWithFromDeploymentId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithFromDeploymentId)
-            },
-            |value| {
-                <UserEventPayloadWithScalingRulesMin as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithScalingRulesMin)
-            },
-            |value| {
-                <UserEventPayloadWithEdgeConfigTokenIdLabel as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithEdgeConfigTokenIdLabel)
-            },
-            |value| {
-                <UserEventPayloadWithProjectNameAlias as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectNameAlias)
-            },
-            |value| {
-                <UserEventPayloadWithAliasId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithAliasId)
-            },
-            |value| {
-                <UserEventPayloadWithTeamConfigurationBuildsEnabled as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTeamConfigurationBuildsEnabled)
-            },
-            |value| {
-                <UserEventPayloadWithPassive as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithPassive)
-            },
-            |value| {
-                <UserEventPayloadWithTeamConfiguration as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTeamConfiguration)
-            },
-            |value| {
-                <UserEventPayloadWithTeamConfiguration2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTeamConfiguration2)
-            },
-            |value| {
-                <UserEventPayloadWithDeployment as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithDeployment)
-            },
-            |value| {
-                <UserEventPayloadWithFromIdFromName as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithFromIdFromName)
-            },
-            |value| {
-                <UserEventPayloadWithNameDestinationId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithNameDestinationId)
-            },
-            |value| {
-                <UserEventPayloadWithNameDestinationId2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithNameDestinationId2)
-            },
-            |value| {
-                <UserEventPayloadWithProjectIdScope as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectIdScope)
-            },
-            |value| {
-                <UserEventPayloadWithActive as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithActive)
-            },
-            |value| {
-                <UserEventPayloadWithRuleGroups as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithRuleGroups)
-            },
-            |value| {
-                <UserEventPayloadWithIntegrationIdIntegrationSlug as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithIntegrationIdIntegrationSlug)
-            },
-            |value| {
-                <UserEventPayloadWithProjectIdToDeploymentId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectIdToDeploymentId)
-            },
-            |value| {
-                <UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectAnalyticsPrevProjectAnalytics)
-            },
-            |value| {
-                <UserEventPayloadWithSsoProtectionOldSsoProtection as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithSsoProtectionOldSsoProtection)
-            },
-            |value| {
-                <UserEventPayloadWithPasswordProtectionOldPasswordProtection as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithPasswordProtectionOldPasswordProtection)
-            },
-            |value| {
-                <UserEventPayloadWithGitProviderGitProviderGroupDescriptor as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithGitProviderGitProviderGroupDescriptor)
-            },
-            |value| {
-                <UserEventPayloadWithBy as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithBy)
-            },
-            |value| {
-                <UserEventPayloadWithPreviousProjectNameNewProjectNameDestinationAccountName as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        UserEventPayload::WithPreviousProjectNameNewProjectNameDestinationAccountName,
-                    )
-            },
-            |value| {
-                <UserEventPayloadWithPreviousProjectNameNewProjectNameOriginAccountName as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        UserEventPayload::WithPreviousProjectNameNewProjectNameOriginAccountName,
-                    )
-            },
-            |value| {
-                <UserEventPayloadWithEdgeConfigDigest as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithEdgeConfigDigest)
-            },
-            |value| {
-                <UserEventPayloadWithEdgeConfigTokenIds as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithEdgeConfigTokenIds)
-            },
-            |value| {
-                <crate::shared::Integration as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithIdSlug)
-            },
-            |value| {
-                <UserEventPayloadWithProjectPrev as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectPrev)
-            },
-            |value| {
-                <UserEventPayloadWithTeamConfiguration3 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTeamConfiguration3)
-            },
-            |value| {
-                <UserEventPayloadWithTeamConfiguration4 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTeamConfiguration4)
-            },
-            |value| {
-                <UserEventPayloadWithTeamConfiguration5 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTeamConfiguration5)
-            },
-            |value| {
-                <UserEventPayloadWithAuthor as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithAuthor)
-            },
-            |value| {
-                <UserEventPayloadWithAccessGroupUser as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAccessGroupUser)
-            },
-            |value| {
-                <UserEventPayloadWithNextRole as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithNextRole)
-            },
-            |value| {
-                <UserEventPayloadWithDeploymentUrl as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithDeploymentUrl)
-            },
-            |value| {
-                <UserEventPayloadWithAutoExposeSystemEnvs as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAutoExposeSystemEnvs)
-            },
-            |value| {
-                <UserEventPayloadWithSrcDst as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithSrcDst)
-            },
-            |value| {
-                <UserEventPayloadWithStatus as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithStatus)
-            },
-            |value| {
-                <UserEventPayloadWithGitlabLoginGitlabEmail as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithGitlabLoginGitlabEmail)
-            },
-            |value| {
-                <UserEventPayloadWithBitbucketEmailBitbucketLogin as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithBitbucketEmailBitbucketLogin)
-            },
-            |value| {
-                <UserEventPayloadWithJob as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithJob)
-            },
-            |value| {
-                <UserEventPayloadWithPrice as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithPrice)
-            },
-            |value| {
-                <UserEventPayloadWithCdnEnabled as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithCdnEnabled)
-            },
-            |value| {
-                <UserEventPayloadWithDomainId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithDomainId)
-            },
-            |value| {
-                <UserEventPayloadWithEmailName as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithEmailName)
-            },
-            |value| {
-                <UserEventPayloadWithAttackModeEnabled as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAttackModeEnabled)
-            },
-            |value| {
-                <UserEventPayloadWithConfigurations as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithConfigurations)
-            },
-            |value| {
-                <UserEventPayloadWithBranch as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithBranch)
-            },
-            |value| {
-                <UserEventPayloadWithProjectNameAction as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectNameAction)
-            },
-            |value| {
-                <UserEventPayloadWithNameOwnerId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithNameOwnerId)
-            },
-            |value| {
-                <UserEventPayloadWithTeamProject as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTeamProject)
-            },
-            |value| {
-                <UserEventPayloadWithSourceProjectId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithSourceProjectId)
-            },
-            |value| {
-                <UserEventPayloadWithNextPrevious as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithNextPrevious)
-            },
-            |value| {
-                <UserEventPayloadWithProjectIdProjectName as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectIdProjectName)
-            },
-            |value| {
-                <UserEventPayloadWithNewTargetPercentage as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithNewTargetPercentage)
-            },
-            |value| {
-                <UserEventPayloadWithInstances as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithInstances)
-            },
-            |value| {
-                <SecondaryEmail as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithVerified)
-            },
-            |value| {
-                <UserEventPayloadWithPreviousRule as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithPreviousRule)
-            },
-            |value| {
-                <UserEventPayloadWithUidName as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithUidName)
-            },
-            |value| {
-                <UserEventPayloadWithOldNameNewNameUid as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithOldNameNewNameUid)
-            },
-            |value| {
-                <UserEventPayloadWithComputeUnitsMax as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithComputeUnitsMax)
-            },
-            |value| {
-                <UserEventPayloadWithEntitlementUser as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithEntitlementUser)
-            },
-            |value| {
-                <UserEventPayloadWithPreviousCanceledAt as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithPreviousCanceledAt)
-            },
-            |value| {
-                <UserEventPayloadWithPreviousNext as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithPreviousNext)
-            },
-            |value| {
-                <UserEventPayloadPrevious as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithEnabledTotpVerified)
-            },
-            |value| {
-                <UserEventPayloadWithPrevEmail as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithPrevEmail)
-            },
-            |value| {
-                <UserEventPayloadWithProjectNameDestinationAccountName as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectNameDestinationAccountName)
-            },
-            |value| {
-                <UserEventPayloadWithProjectProjectMembership as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectProjectMembership)
-            },
-            |value| {
-                <UserEventPayloadWithRemovedMembership as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithRemovedMembership)
-            },
-            |value| {
-                <UserEventPayloadWithProjectProjectMembership2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectProjectMembership2)
-            },
-            |value| {
-                <UserEventPayloadWithTags as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithTags)
-            },
-            |value| {
-                <UserEventPayloadWithSrcImages as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithSrcImages)
-            },
-            |value| {
-                <UserEventPayloadWithFallbackEnvironment as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithFallbackEnvironment)
-            },
-            |value| {
-                <UserEventPayloadWithProjectGroup as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectGroup)
-            },
-            |value| {
-                <UserEventPayloadWithProjectWebAnalytics as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectWebAnalytics)
-            },
-            |value| {
-                <UserEventPayloadWithOldNameNewName as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithOldNameNewName)
-            },
-            |value| {
-                <UserEventPayloadWithScopes as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithScopes)
-            },
-            |value| {
-                <UserEventPayloadWithNextScopes as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithNextScopes)
-            },
-            |value| {
-                <UserEventPayloadWithAppId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithAppId)
-            },
-            |value| {
-                <UserEventPayloadWithAccessGroup as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAccessGroup)
-            },
-            |value| {
-                <UserEventPayloadWithAliasNameOldTeam as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAliasNameOldTeam)
-            },
-            |value| {
-                <UserEventPayloadWithCustom as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithCustom)
-            },
-            |value| {
-                <UserEventPayloadWithIdOldTeamNewTeam as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithIdOldTeamNewTeam)
-            },
-            |value| {
-                <UserEventPayloadWithIdCnCns as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithIdCnCns)
-            },
-            |value| {
-                <UserEventPayloadWithSuffixReason as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithSuffixReason)
-            },
-            |value| {
-                <UserEventPayloadWithSuffix as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithSuffix)
-            },
-            |value| {
-                <UserEventPayloadWithGithubLogin as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithGithubLogin)
-            },
-            |value| {
-                <UserEventPayloadWithForced as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithForced)
-            },
-            |value| {
-                <UserEventPayloadWithUrl as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithUrl)
-            },
-            |value| {
-                <crate::shared::NewTeam as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithName)
-            },
-            |value| {
-                <UserEventPayloadWithNameOldTeamNewTeam as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithNameOldTeamNewTeam)
-            },
-            |value| {
-                <UserEventPayloadWithRenew as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithRenew)
-            },
-            |value| {
-                <UserEventPayloadWithNamePriceCurrency as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithNamePriceCurrency)
-            },
-            |value| {
-                <UserEventPayloadWithLogDrainUrl as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithLogDrainUrl)
-            },
-            |value| {
-                <UserEventPayloadWithLogDrainUrl2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithLogDrainUrl2)
-            },
-            |value| {
-                <UserEventPayloadWithDrainUrl as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithDrainUrl)
-            },
-            |value| {
-                <UserEventPayloadWithProjectName as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectName)
-            },
-            |value| {
-                <UserEventPayloadWithPlan as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithPlan)
-            },
-            |value| {
-                <UserEventPayloadWithProjectIdProjectAnalyticsPrevProjectAnalytics as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(
-                        UserEventPayload::WithProjectIdProjectAnalyticsPrevProjectAnalytics,
-                    )
-            },
-            |value| {
-                <OldProject as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithProjectId)
-            },
-            |value| {
-                <UserEventPayloadWithTrustedIps as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTrustedIps)
-            },
-            |value| {
-                <UserEventPayloadWithOptionsAllowlist as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithOptionsAllowlist)
-            },
-            |value| {
-                <UserEventPayloadWithProjectId2 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectId2)
-            },
-            |value| {
-                <UserEventPayloadWithProjectId3 as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithProjectId3)
-            },
-            |value| {
-                <PreviousRule as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithEmail)
-            },
-            |value| {
-                <UserEventPayloadWithNextRule as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithNextRule)
-            },
-            |value| {
-                <UserEventPayloadWithBio as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithBio)
-            },
-            |value| {
-                <UserEventPayloadWithBudget as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithBudget)
-            },
-            |value| {
-                <UserEventPayloadWithBudget2 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithBudget2)
-            },
-            |value| {
-                <UserEventPayloadWithBudgetWebhookUrl as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithBudgetWebhookUrl)
-            },
-            |value| {
-                <UserEventPayloadWithStoreType as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithStoreType)
-            },
-            |value| {
-                <UserEventPayloadWithStore as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithStore)
-            },
-            |value| {
-                <crate::shared::UpdateEdgeConfigRequest as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithSlug)
-            },
-            |value| {
-                <UserEventPayloadWithOrigin as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithOrigin)
-            },
-            |value| {
-                <UserEventPayloadWithPreviousRole as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithPreviousRole)
-            },
-            |value| {
-                <UserEventPayloadWithEnforced as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithEnforced)
-            },
-            |value| {
-                <UserEventPayloadWithMfaEnabled as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithMfaEnabled)
-            },
-            |value| {
-                <UserEventPayloadWithUsername as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithUsername)
-            },
-            |value| {
-                <UserEventPayloadWithTeamNameUpdatedUidTeamId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithTeamNameUpdatedUidTeamId)
-            },
-            |value| {
-                <UserEventPayloadWithTeamName as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithTeamName)
-            },
-            |value| {
-                <UserEventPayloadWithRequestedTeamName as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithRequestedTeamName)
-            },
-            |value| {
-                <UserEventPayloadWithProject as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithProject)
-            },
-            |value| {
-                <UserEventPayloadWithAction as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithAction)
-            },
-            |value| {
-                <UserEventPayloadWithTier as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithTier)
-            },
-            |value| {
-                <UserEventPayloadWithAppName as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithAppName)
-            },
-            |value| {
-                <UserEventPayloadWithAppNameAppId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAppNameAppId)
-            },
-            |value| {
-                <UserEventPayloadWithInstallationId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithInstallationId)
-            },
-            |value| {
-                <UserEventPayloadWithRuleCount as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithRuleCount)
-            },
-            |value| {
-                <UserEventPayloadWithAliasIdAlias as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAliasIdAlias)
-            },
-            |value| {
-                <UserEventPayloadWithAlias as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithAlias)
-            },
-            |value| {
-                <UserEventPayloadWithAliasUserId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAliasUserId)
-            },
-            |value| {
-                <UserEventPayloadWithAliasAliasId as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAliasAliasId)
-            },
-            |value| {
-                <UserEventPayloadWithAliasEmailUsername as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAliasEmailUsername)
-            },
-            |value| {
-                <UserEventPayloadWithAliasEmail as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithAliasEmail)
-            },
-            |value| {
-                <UserEventPayloadWithAvatar as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithAvatar)
-            },
-            |value| {
-                <UserEventPayloadWithCnCnsId as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithCnCnsId)
-            },
-            |value| {
-                <UserEventPayloadWithCnCns as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithCnCns)
-            },
-            |value| {
-                <UserEventPayloadWithUpdated as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithUpdated)
-            },
-            |value| {
-                <UserEventPayloadWithGitBranch as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithGitBranch)
-            },
-            |value| {
-                <UserEventPayloadWithCreated as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithCreated)
-            },
-            |value| {
-                <UserEventPayloadWithOldEnvVar as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithOldEnvVar)
-            },
-            |value| {
-                <UserEventPayloadWithWebhookUrl as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithWebhookUrl)
-            },
-            |value| {
-                <UserEventPayloadWithInvitedUser as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithInvitedUser)
-            },
-            |value| {
-                <UserEventPayloadWithDeletedUser as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithDeletedUser)
-            },
-            |value| {
-                <UserEventPayloadWithName2 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithName2)
-            },
-            |value| {
-                <UserEventPayloadWithSlug2 as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::WithSlug2)
-            },
-            |value| {
-                <UserEventPayloadWithRemoteCaching as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithRemoteCaching)
-            },
-            |value| {
-                <UserEventPayloadWithPriceCurrencyEnabled as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithPriceCurrencyEnabled)
-            },
-            |value| {
-                <UserEventPayloadWithPreviewDeploymentSuffix as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithPreviewDeploymentSuffix)
-            },
-            |value| {
-                <UserEventPayloadWithPriceCurrency as serde::Deserialize>::deserialize(
-                        value,
-                    )
-                    .ok()
-                    .map(UserEventPayload::WithPriceCurrency)
-            },
-            |value| {
-                <serde_json::Map<
-                    String,
-                    serde_json::Value,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayload::Object)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UserEventPayload> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(7),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithViaGithubViaGitlab,
+                        >(json)
+                            .map(UserEventPayload::WithViaGithubViaGitlab)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithBillingPlanId>(json)
+                            .map(UserEventPayload::WithBillingPlanId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithConfirmedScopes,
+                        >(json)
+                            .map(UserEventPayload::WithConfirmedScopes)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithMxPriority>(json)
+                            .map(UserEventPayload::WithMxPriority)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithIdValue>(json)
+                            .map(UserEventPayload::WithIdValue)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithShaGitUserPlatform,
+                        >(json)
+                            .map(UserEventPayload::WithShaGitUserPlatform)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithRestoreConfigVersion,
+                        >(json)
+                            .map(UserEventPayload::WithRestoreConfigVersion)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithNewOwner>(json)
+                            .map(UserEventPayload::WithNewOwner)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithIntegrationIdConfigurationId,
+                        >(json)
+                            .map(UserEventPayload::WithIntegrationIdConfigurationId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithDestinationAccountId,
+                        >(json)
+                            .map(UserEventPayload::WithDestinationAccountId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(5),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithGrantTypeAtTtl,
+                        >(json)
+                            .map(UserEventPayload::WithGrantTypeAtTtl)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithActionId>(json)
+                            .map(UserEventPayload::WithActionId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithOwnerName>(json)
+                            .map(UserEventPayload::WithOwnerName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithFromDeploymentId,
+                        >(json)
+                            .map(UserEventPayload::WithFromDeploymentId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithScalingRulesMin,
+                        >(json)
+                            .map(UserEventPayload::WithScalingRulesMin)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(4),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithEdgeConfigTokenIdLabel,
+                        >(json)
+                            .map(UserEventPayload::WithEdgeConfigTokenIdLabel)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectNameAlias,
+                        >(json)
+                            .map(UserEventPayload::WithProjectNameAlias)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAliasId>(json)
+                            .map(UserEventPayload::WithAliasId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithTeamConfigurationBuildsEnabled,
+                        >(json)
+                            .map(UserEventPayload::WithTeamConfigurationBuildsEnabled)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithPassive>(json)
+                            .map(UserEventPayload::WithPassive)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithTeamConfiguration,
+                        >(json)
+                            .map(UserEventPayload::WithTeamConfiguration)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithTeamConfiguration2,
+                        >(json)
+                            .map(UserEventPayload::WithTeamConfiguration2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithDeployment>(json)
+                            .map(UserEventPayload::WithDeployment)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithFromIdFromName,
+                        >(json)
+                            .map(UserEventPayload::WithFromIdFromName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithNameDestinationId,
+                        >(json)
+                            .map(UserEventPayload::WithNameDestinationId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithNameDestinationId2,
+                        >(json)
+                            .map(UserEventPayload::WithNameDestinationId2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectIdScope,
+                        >(json)
+                            .map(UserEventPayload::WithProjectIdScope)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithActive>(json)
+                            .map(UserEventPayload::WithActive)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithRuleGroups>(json)
+                            .map(UserEventPayload::WithRuleGroups)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithIntegrationIdIntegrationSlug,
+                        >(json)
+                            .map(UserEventPayload::WithIntegrationIdIntegrationSlug)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectIdToDeploymentId,
+                        >(json)
+                            .map(UserEventPayload::WithProjectIdToDeploymentId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics,
+                        >(json)
+                            .map(
+                                UserEventPayload::WithProjectAnalyticsPrevProjectAnalytics,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithSsoProtectionOldSsoProtection,
+                        >(json)
+                            .map(UserEventPayload::WithSsoProtectionOldSsoProtection)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithPasswordProtectionOldPasswordProtection,
+                        >(json)
+                            .map(
+                                UserEventPayload::WithPasswordProtectionOldPasswordProtection,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithGitProviderGitProviderGroupDescriptor,
+                        >(json)
+                            .map(
+                                UserEventPayload::WithGitProviderGitProviderGroupDescriptor,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithBy>(json)
+                            .map(UserEventPayload::WithBy)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithPreviousProjectNameNewProjectNameDestinationAccountName,
+                        >(json)
+                            .map(
+                                UserEventPayload::WithPreviousProjectNameNewProjectNameDestinationAccountName,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithPreviousProjectNameNewProjectNameOriginAccountName,
+                        >(json)
+                            .map(
+                                UserEventPayload::WithPreviousProjectNameNewProjectNameOriginAccountName,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithEdgeConfigDigest,
+                        >(json)
+                            .map(UserEventPayload::WithEdgeConfigDigest)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithEdgeConfigTokenIds,
+                        >(json)
+                            .map(UserEventPayload::WithEdgeConfigTokenIds)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::Integration>(json)
+                            .map(UserEventPayload::WithIdSlug)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithProjectPrev>(json)
+                            .map(UserEventPayload::WithProjectPrev)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithTeamConfiguration3,
+                        >(json)
+                            .map(UserEventPayload::WithTeamConfiguration3)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithTeamConfiguration4,
+                        >(json)
+                            .map(UserEventPayload::WithTeamConfiguration4)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(3),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithTeamConfiguration5,
+                        >(json)
+                            .map(UserEventPayload::WithTeamConfiguration5)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAuthor>(json)
+                            .map(UserEventPayload::WithAuthor)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithAccessGroupUser,
+                        >(json)
+                            .map(UserEventPayload::WithAccessGroupUser)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithNextRole>(json)
+                            .map(UserEventPayload::WithNextRole)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithDeploymentUrl>(json)
+                            .map(UserEventPayload::WithDeploymentUrl)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithAutoExposeSystemEnvs,
+                        >(json)
+                            .map(UserEventPayload::WithAutoExposeSystemEnvs)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithSrcDst>(json)
+                            .map(UserEventPayload::WithSrcDst)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithStatus>(json)
+                            .map(UserEventPayload::WithStatus)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithGitlabLoginGitlabEmail,
+                        >(json)
+                            .map(UserEventPayload::WithGitlabLoginGitlabEmail)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithBitbucketEmailBitbucketLogin,
+                        >(json)
+                            .map(UserEventPayload::WithBitbucketEmailBitbucketLogin)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithJob>(json)
+                            .map(UserEventPayload::WithJob)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithPrice>(json)
+                            .map(UserEventPayload::WithPrice)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithCdnEnabled>(json)
+                            .map(UserEventPayload::WithCdnEnabled)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithDomainId>(json)
+                            .map(UserEventPayload::WithDomainId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithEmailName>(json)
+                            .map(UserEventPayload::WithEmailName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithAttackModeEnabled,
+                        >(json)
+                            .map(UserEventPayload::WithAttackModeEnabled)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithConfigurations,
+                        >(json)
+                            .map(UserEventPayload::WithConfigurations)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithBranch>(json)
+                            .map(UserEventPayload::WithBranch)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectNameAction,
+                        >(json)
+                            .map(UserEventPayload::WithProjectNameAction)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithNameOwnerId>(json)
+                            .map(UserEventPayload::WithNameOwnerId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithTeamProject>(json)
+                            .map(UserEventPayload::WithTeamProject)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithSourceProjectId,
+                        >(json)
+                            .map(UserEventPayload::WithSourceProjectId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithNextPrevious>(json)
+                            .map(UserEventPayload::WithNextPrevious)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectIdProjectName,
+                        >(json)
+                            .map(UserEventPayload::WithProjectIdProjectName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithNewTargetPercentage,
+                        >(json)
+                            .map(UserEventPayload::WithNewTargetPercentage)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithInstances>(json)
+                            .map(UserEventPayload::WithInstances)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<SecondaryEmail>(json)
+                            .map(UserEventPayload::WithVerified)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithPreviousRule>(json)
+                            .map(UserEventPayload::WithPreviousRule)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithUidName>(json)
+                            .map(UserEventPayload::WithUidName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithOldNameNewNameUid,
+                        >(json)
+                            .map(UserEventPayload::WithOldNameNewNameUid)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithComputeUnitsMax,
+                        >(json)
+                            .map(UserEventPayload::WithComputeUnitsMax)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithEntitlementUser,
+                        >(json)
+                            .map(UserEventPayload::WithEntitlementUser)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithPreviousCanceledAt,
+                        >(json)
+                            .map(UserEventPayload::WithPreviousCanceledAt)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithPreviousNext>(json)
+                            .map(UserEventPayload::WithPreviousNext)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadPrevious>(json)
+                            .map(UserEventPayload::WithEnabledTotpVerified)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithPrevEmail>(json)
+                            .map(UserEventPayload::WithPrevEmail)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectNameDestinationAccountName,
+                        >(json)
+                            .map(UserEventPayload::WithProjectNameDestinationAccountName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectProjectMembership,
+                        >(json)
+                            .map(UserEventPayload::WithProjectProjectMembership)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithRemovedMembership,
+                        >(json)
+                            .map(UserEventPayload::WithRemovedMembership)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectProjectMembership2,
+                        >(json)
+                            .map(UserEventPayload::WithProjectProjectMembership2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithTags>(json)
+                            .map(UserEventPayload::WithTags)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithSrcImages>(json)
+                            .map(UserEventPayload::WithSrcImages)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithFallbackEnvironment,
+                        >(json)
+                            .map(UserEventPayload::WithFallbackEnvironment)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithProjectGroup>(json)
+                            .map(UserEventPayload::WithProjectGroup)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectWebAnalytics,
+                        >(json)
+                            .map(UserEventPayload::WithProjectWebAnalytics)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithOldNameNewName,
+                        >(json)
+                            .map(UserEventPayload::WithOldNameNewName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithScopes>(json)
+                            .map(UserEventPayload::WithScopes)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithNextScopes>(json)
+                            .map(UserEventPayload::WithNextScopes)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(2),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAppId>(json)
+                            .map(UserEventPayload::WithAppId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAccessGroup>(json)
+                            .map(UserEventPayload::WithAccessGroup)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithAliasNameOldTeam,
+                        >(json)
+                            .map(UserEventPayload::WithAliasNameOldTeam)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithCustom>(json)
+                            .map(UserEventPayload::WithCustom)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithIdOldTeamNewTeam,
+                        >(json)
+                            .map(UserEventPayload::WithIdOldTeamNewTeam)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithIdCnCns>(json)
+                            .map(UserEventPayload::WithIdCnCns)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithSuffixReason>(json)
+                            .map(UserEventPayload::WithSuffixReason)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithSuffix>(json)
+                            .map(UserEventPayload::WithSuffix)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithGithubLogin>(json)
+                            .map(UserEventPayload::WithGithubLogin)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithForced>(json)
+                            .map(UserEventPayload::WithForced)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithUrl>(json)
+                            .map(UserEventPayload::WithUrl)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::NewTeam>(json)
+                            .map(UserEventPayload::WithName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithNameOldTeamNewTeam,
+                        >(json)
+                            .map(UserEventPayload::WithNameOldTeamNewTeam)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithRenew>(json)
+                            .map(UserEventPayload::WithRenew)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithNamePriceCurrency,
+                        >(json)
+                            .map(UserEventPayload::WithNamePriceCurrency)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithLogDrainUrl>(json)
+                            .map(UserEventPayload::WithLogDrainUrl)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithLogDrainUrl2>(json)
+                            .map(UserEventPayload::WithLogDrainUrl2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithDrainUrl>(json)
+                            .map(UserEventPayload::WithDrainUrl)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithProjectName>(json)
+                            .map(UserEventPayload::WithProjectName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithPlan>(json)
+                            .map(UserEventPayload::WithPlan)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithProjectIdProjectAnalyticsPrevProjectAnalytics,
+                        >(json)
+                            .map(
+                                UserEventPayload::WithProjectIdProjectAnalyticsPrevProjectAnalytics,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<OldProject>(json)
+                            .map(UserEventPayload::WithProjectId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithTrustedIps>(json)
+                            .map(UserEventPayload::WithTrustedIps)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithOptionsAllowlist,
+                        >(json)
+                            .map(UserEventPayload::WithOptionsAllowlist)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithProjectId2>(json)
+                            .map(UserEventPayload::WithProjectId2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithProjectId3>(json)
+                            .map(UserEventPayload::WithProjectId3)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<PreviousRule>(json)
+                            .map(UserEventPayload::WithEmail)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithNextRule>(json)
+                            .map(UserEventPayload::WithNextRule)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithBio>(json)
+                            .map(UserEventPayload::WithBio)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithBudget>(json)
+                            .map(UserEventPayload::WithBudget)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithBudget2>(json)
+                            .map(UserEventPayload::WithBudget2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithBudgetWebhookUrl,
+                        >(json)
+                            .map(UserEventPayload::WithBudgetWebhookUrl)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithStoreType>(json)
+                            .map(UserEventPayload::WithStoreType)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithStore>(json)
+                            .map(UserEventPayload::WithStore)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            crate::shared::UpdateEdgeConfigRequest,
+                        >(json)
+                            .map(UserEventPayload::WithSlug)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithOrigin>(json)
+                            .map(UserEventPayload::WithOrigin)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithPreviousRole>(json)
+                            .map(UserEventPayload::WithPreviousRole)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithEnforced>(json)
+                            .map(UserEventPayload::WithEnforced)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithMfaEnabled>(json)
+                            .map(UserEventPayload::WithMfaEnabled)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithUsername>(json)
+                            .map(UserEventPayload::WithUsername)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithTeamNameUpdatedUidTeamId,
+                        >(json)
+                            .map(UserEventPayload::WithTeamNameUpdatedUidTeamId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithTeamName>(json)
+                            .map(UserEventPayload::WithTeamName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithRequestedTeamName,
+                        >(json)
+                            .map(UserEventPayload::WithRequestedTeamName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithProject>(json)
+                            .map(UserEventPayload::WithProject)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAction>(json)
+                            .map(UserEventPayload::WithAction)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithTier>(json)
+                            .map(UserEventPayload::WithTier)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAppName>(json)
+                            .map(UserEventPayload::WithAppName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAppNameAppId>(json)
+                            .map(UserEventPayload::WithAppNameAppId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithInstallationId,
+                        >(json)
+                            .map(UserEventPayload::WithInstallationId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithRuleCount>(json)
+                            .map(UserEventPayload::WithRuleCount)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAliasIdAlias>(json)
+                            .map(UserEventPayload::WithAliasIdAlias)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAlias>(json)
+                            .map(UserEventPayload::WithAlias)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAliasUserId>(json)
+                            .map(UserEventPayload::WithAliasUserId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAliasAliasId>(json)
+                            .map(UserEventPayload::WithAliasAliasId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithAliasEmailUsername,
+                        >(json)
+                            .map(UserEventPayload::WithAliasEmailUsername)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAliasEmail>(json)
+                            .map(UserEventPayload::WithAliasEmail)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithAvatar>(json)
+                            .map(UserEventPayload::WithAvatar)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithCnCnsId>(json)
+                            .map(UserEventPayload::WithCnCnsId)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithCnCns>(json)
+                            .map(UserEventPayload::WithCnCns)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithUpdated>(json)
+                            .map(UserEventPayload::WithUpdated)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithGitBranch>(json)
+                            .map(UserEventPayload::WithGitBranch)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithCreated>(json)
+                            .map(UserEventPayload::WithCreated)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithOldEnvVar>(json)
+                            .map(UserEventPayload::WithOldEnvVar)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithWebhookUrl>(json)
+                            .map(UserEventPayload::WithWebhookUrl)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithInvitedUser>(json)
+                            .map(UserEventPayload::WithInvitedUser)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithDeletedUser>(json)
+                            .map(UserEventPayload::WithDeletedUser)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithName2>(json)
+                            .map(UserEventPayload::WithName2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithSlug2>(json)
+                            .map(UserEventPayload::WithSlug2)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithRemoteCaching>(json)
+                            .map(UserEventPayload::WithRemoteCaching)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithPriceCurrencyEnabled,
+                        >(json)
+                            .map(UserEventPayload::WithPriceCurrencyEnabled)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<
+                            UserEventPayloadWithPreviewDeploymentSuffix,
+                        >(json)
+                            .map(UserEventPayload::WithPreviewDeploymentSuffix)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<UserEventPayloadWithPriceCurrency>(json)
+                            .map(UserEventPayload::WithPriceCurrency)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<
+                            serde_json::Map<String, serde_json::Value>,
+                        >(json)
+                            .map(UserEventPayload::Object)
+                    },
+                },
+            ],
+            properties: &[
+                ("by", &[(35, true)]),
+                ("cn", &[(95, false), (97, false), (149, false), (150, false)]),
+                (
+                    "id",
+                    &[
+                        (3, true),
+                        (4, true),
+                        (11, true),
+                        (40, true),
+                        (74, true),
+                        (86, true),
+                        (95, false),
+                        (96, true),
+                        (97, true),
+                        (149, false),
+                        (152, false),
+                        (153, false),
+                    ],
+                ),
+                ("os", &[(0, false)]),
+                ("app", &[(10, false)]),
+                ("bio", &[(120, true)]),
+                ("cns", &[(95, false), (97, false), (149, false), (150, false)]),
+                ("dst", &[(50, true)]),
+                ("env", &[(0, false)]),
+                ("job", &[(54, true)]),
+                ("key", &[(152, false), (153, false)]),
+                ("max", &[(14, true)]),
+                ("min", &[(14, true)]),
+                ("sha", &[(5, true)]),
+                ("src", &[(50, true)]),
+                ("uid", &[(72, true), (73, false), (127, true)]),
+                ("url", &[(14, true), (22, true), (69, true), (101, true), (102, true)]),
+                (
+                    "name",
+                    &[
+                        (3, true),
+                        (4, true),
+                        (12, true),
+                        (17, false),
+                        (23, true),
+                        (24, true),
+                        (25, true),
+                        (40, true),
+                        (55, true),
+                        (56, true),
+                        (57, true),
+                        (58, true),
+                        (63, true),
+                        (72, true),
+                        (74, false),
+                        (86, false),
+                        (94, false),
+                        (101, false),
+                        (103, true),
+                        (104, true),
+                        (106, true),
+                        (158, false),
+                    ],
+                ),
+                ("next", &[(66, true), (77, true)]),
+                ("plan", &[(101, false), (111, true)]),
+                ("prev", &[(41, true), (86, true)]),
+                ("role", &[(127, false), (128, false)]),
+                (
+                    "slug",
+                    &[
+                        (11, true),
+                        (35, true),
+                        (40, true),
+                        (86, false),
+                        (126, true),
+                        (159, false),
+                    ],
+                ),
+                ("tags", &[(84, true)]),
+                (
+                    "team",
+                    &[
+                        (18, true),
+                        (19, true),
+                        (20, true),
+                        (21, true),
+                        (42, true),
+                        (43, true),
+                        (44, true),
+                        (64, true),
+                        (71, true),
+                        (119, true),
+                    ],
+                ),
+                ("tier", &[(137, true)]),
+                (
+                    "type",
+                    &[(3, true), (4, true), (74, true), (101, false), (153, false)],
+                ),
+                ("user", &[(46, true), (75, true), (76, true)]),
+                (
+                    "alias",
+                    &[
+                        (16, true),
+                        (17, true),
+                        (48, true),
+                        (94, true),
+                        (101, false),
+                        (141, false),
+                        (142, false),
+                        (143, false),
+                        (144, false),
+                        (145, false),
+                        (146, false),
+                        (147, false),
+                    ],
+                ),
+                ("appId", &[(92, true), (139, false), (140, false)]),
+                ("atTTL", &[(10, true)]),
+                (
+                    "email",
+                    &[
+                        (58, true),
+                        (70, true),
+                        (79, true),
+                        (118, true),
+                        (146, false),
+                        (147, false),
+                    ],
+                ),
+                ("group", &[(41, true), (87, true)]),
+                ("label", &[(15, true)]),
+                ("price", &[(55, true), (106, false), (161, false), (163, false)]),
+                ("renew", &[(105, false)]),
+                ("rtTTL", &[(10, false)]),
+                ("scope", &[(10, true), (26, true)]),
+                ("store", &[(125, true)]),
+                ("value", &[(3, true), (4, true), (153, false)]),
+                (
+                    "action",
+                    &[(11, true), (16, true), (27, false), (62, true), (136, true)],
+                ),
+                ("active", &[(27, true)]),
+                ("author", &[(45, true)]),
+                ("avatar", &[(148, false)]),
+                ("branch", &[(61, true)]),
+                ("budget", &[(121, true), (122, true), (123, true)]),
+                ("custom", &[(95, true)]),
+                ("domain", &[(3, true), (4, true), (105, true)]),
+                ("forced", &[(101, false)]),
+                ("fromId", &[(23, false)]),
+                ("origin", &[(127, false)]),
+                ("reason", &[(13, false), (98, false)]),
+                ("scopes", &[(90, true)]),
+                ("source", &[(5, true), (26, true), (65, true), (152, false)]),
+                ("status", &[(51, true)]),
+                ("suffix", &[(51, true), (98, true), (99, true)]),
+                ("system", &[(141, false)]),
+                (
+                    "target",
+                    &[
+                        (84, false),
+                        (101, false),
+                        (141, false),
+                        (151, false),
+                        (152, false),
+                        (153, false),
+                    ],
+                ),
+                ("teamId", &[(12, true), (35, true), (132, false)]),
+                ("userId", &[(7, true), (12, true), (144, false), (145, false)]),
+                ("aliasId", &[(17, true), (141, false), (142, false), (145, false)]),
+                (
+                    "appName",
+                    &[
+                        (10, true),
+                        (90, true),
+                        (91, true),
+                        (92, true),
+                        (138, true),
+                        (139, true),
+                        (140, true),
+                    ],
+                ),
+                ("comment", &[(153, false)]),
+                ("created", &[(153, false)]),
+                ("enabled", &[(78, true), (161, false)]),
+                ("newName", &[(21, true), (44, false), (73, true), (89, true)]),
+                ("newTeam", &[(94, false), (96, false), (102, false), (104, false)]),
+                ("oldName", &[(73, true), (89, true)]),
+                ("oldTeam", &[(94, false), (96, false), (102, false), (104, false)]),
+                (
+                    "ownerId",
+                    &[
+                        (1, true),
+                        (2, true),
+                        (8, true),
+                        (60, true),
+                        (63, true),
+                        (125, false),
+                        (153, false),
+                    ],
+                ),
+                ("passive", &[(19, false)]),
+                ("peering", &[(42, true), (43, true), (44, true)]),
+                (
+                    "project",
+                    &[
+                        (18, true),
+                        (19, true),
+                        (20, true),
+                        (41, true),
+                        (47, true),
+                        (54, true),
+                        (64, true),
+                        (81, true),
+                        (82, true),
+                        (83, true),
+                        (87, true),
+                        (101, false),
+                        (135, true),
+                    ],
+                ),
+                ("reasons", &[(35, false)]),
+                ("regions", &[(101, false)]),
+                ("restore", &[(6, true)]),
+                ("ssoType", &[(0, false), (156, false)]),
+                ("updated", &[(151, false)]),
+                ("currency", &[(55, false), (106, false), (161, false), (163, false)]),
+                ("domainId", &[(57, true)]),
+                ("drainUrl", &[(109, false)]),
+                ("enforced", &[(129, true)]),
+                ("fromName", &[(23, false)]),
+                ("gitScope", &[(34, true)]),
+                ("newOwner", &[(7, false)]),
+                ("nextRule", &[(119, false)]),
+                ("previous", &[(66, true), (77, true)]),
+                ("publicId", &[(10, false)]),
+                ("redirect", &[(141, false)]),
+                ("teamName", &[(132, true), (133, true)]),
+                (
+                    "username",
+                    &[
+                        (0, false),
+                        (131, true),
+                        (132, false),
+                        (133, false),
+                        (144, false),
+                        (145, false),
+                        (146, false),
+                    ],
+                ),
+                ("verified", &[(70, true)]),
+                ("viaApple", &[(0, true)]),
+                ("createdAt", &[(153, false)]),
+                ("createdBy", &[(153, false)]),
+                ("decrypted", &[(153, false)]),
+                ("deletedAt", &[(153, false)]),
+                ("deletedBy", &[(153, false)]),
+                ("gitBranch", &[(152, false)]),
+                ("grantType", &[(10, true)]),
+                ("instances", &[(69, true)]),
+                ("newEnvVar", &[(154, false)]),
+                ("next_role", &[(47, false)]),
+                ("oldEnvVar", &[(154, false)]),
+                ("ownerName", &[(12, true)]),
+                ("prevEmail", &[(79, true)]),
+                ("priorPlan", &[(111, false)]),
+                (
+                    "projectId",
+                    &[
+                        (6, true),
+                        (9, true),
+                        (11, true),
+                        (13, true),
+                        (26, true),
+                        (27, true),
+                        (28, true),
+                        (30, true),
+                        (31, true),
+                        (59, true),
+                        (65, true),
+                        (67, true),
+                        (68, true),
+                        (88, true),
+                        (101, false),
+                        (112, true),
+                        (113, true),
+                        (116, true),
+                        (117, true),
+                        (151, false),
+                        (152, false),
+                        (153, false),
+                    ],
+                ),
+                ("ruleCount", &[(141, false)]),
+                ("sessionId", &[(10, false)]),
+                ("srcImages", &[(85, true)]),
+                ("storeType", &[(124, true)]),
+                ("teamRoles", &[(127, false)]),
+                ("updatedAt", &[(153, false)]),
+                ("updatedBy", &[(153, false)]),
+                ("userAgent", &[(0, false), (111, false)]),
+                ("viaGithub", &[(0, true)]),
+                ("viaGitlab", &[(0, true)]),
+                ("viaGoogle", &[(0, true)]),
+                ("authMethod", &[(10, true)]),
+                ("cdnEnabled", &[(56, true)]),
+                ("deletedUid", &[(157, false)]),
+                ("deployment", &[(22, true), (101, false), (141, false)]),
+                ("gitlabName", &[(52, false)]),
+                ("invitedUid", &[(156, false)]),
+                ("mfaEnabled", &[(130, true)]),
+                ("mxPriority", &[(3, false)]),
+                ("nextScopes", &[(91, true)]),
+                ("projectIds", &[(2, false), (8, false)]),
+                ("reasonCode", &[(116, false), (117, false)]),
+                ("ruleGroups", &[(28, true)]),
+                ("transferId", &[(9, false), (36, false), (37, false), (80, false)]),
+                ("trustedIps", &[(114, false)]),
+                ("updateDiff", &[(154, false)]),
+                ("updatedUid", &[(128, false), (132, false)]),
+                ("viaPasskey", &[(0, true)]),
+                ("viaSamlSso", &[(0, true)]),
+                ("webhookUrl", &[(123, false), (155, false)]),
+                ("accessGroup", &[(45, true), (46, true), (47, true), (93, true)]),
+                ("deletedUser", &[(157, false)]),
+                ("entitlement", &[(75, true), (76, true)]),
+                ("geolocation", &[(0, false)]),
+                ("gitProvider", &[(34, true)]),
+                ("gitUsername", &[(132, false), (133, false), (134, false)]),
+                ("githubLogin", &[(100, true)]),
+                ("gitlabEmail", &[(52, true)]),
+                ("gitlabLogin", &[(52, true)]),
+                ("invitedUser", &[(156, false)]),
+                ("isDowngrade", &[(111, false)]),
+                ("logDrainUrl", &[(107, false), (108, true)]),
+                (
+                    "projectName",
+                    &[
+                        (5, true),
+                        (9, true),
+                        (13, true),
+                        (16, true),
+                        (30, true),
+                        (31, false),
+                        (32, true),
+                        (33, true),
+                        (49, true),
+                        (61, true),
+                        (62, true),
+                        (67, true),
+                        (68, true),
+                        (80, true),
+                        (84, true),
+                        (85, true),
+                        (88, true),
+                        (110, true),
+                        (112, false),
+                        (113, false),
+                        (114, true),
+                        (115, true),
+                        (142, false),
+                        (151, false),
+                        (152, false),
+                    ],
+                ),
+                ("rulesetName", &[(27, true), (28, true)]),
+                ("updatedUser", &[(128, false)]),
+                ("deploymentId", &[(17, false), (22, true), (101, false), (141, false)]),
+                ("edgeConfigId", &[(15, true), (38, true), (39, true), (152, false)]),
+                ("entitlements", &[(127, false), (156, false)]),
+                ("invitedEmail", &[(156, false)]),
+                ("isReactivate", &[(111, false)]),
+                ("previousRole", &[(128, true)]),
+                ("previousRule", &[(71, true), (119, false)]),
+                ("projectNames", &[(153, false)]),
+                ("removedUsers", &[(111, false)]),
+                ("scalingRules", &[(14, true)]),
+                ("totpVerified", &[(78, true)]),
+                ("viaBitbucket", &[(0, true)]),
+                ("billingPlanId", &[(1, true)]),
+                ("bitbucketName", &[(53, false)]),
+                ("buildsEnabled", &[(18, false), (19, false)]),
+                ("configChanges", &[(6, true)]),
+                ("configVersion", &[(6, true)]),
+                (
+                    "configuration",
+                    &[
+                        (18, true),
+                        (19, true),
+                        (20, true),
+                        (21, true),
+                        (42, true),
+                        (43, true),
+                        (44, true),
+                    ],
+                ),
+                ("deploymentUrl", &[(48, true), (141, false)]),
+                ("destinationId", &[(24, false), (25, true)]),
+                (
+                    "directoryType",
+                    &[(46, false), (128, false), (156, false), (157, false)],
+                ),
+                (
+                    "integrationId",
+                    &[(1, true), (2, true), (7, true), (8, true), (29, true)],
+                ),
+                ("oldTrustedIps", &[(114, false)]),
+                ("previous_role", &[(47, false)]),
+                ("remoteCaching", &[(160, false)]),
+                ("ssoProtection", &[(32, false)]),
+                ("addedAddresses", &[(114, false)]),
+                ("aliasUpdatedAt", &[(141, false)]),
+                ("bitbucketEmail", &[(53, true)]),
+                ("bitbucketLogin", &[(53, true)]),
+                ("configurations", &[(60, true)]),
+                ("edgeConfigSlug", &[(15, true), (38, true), (39, true)]),
+                (
+                    "githubUsername",
+                    &[(132, false), (133, false), (134, false), (157, false)],
+                ),
+                (
+                    "gitlabUsername",
+                    &[(132, false), (133, false), (134, false), (157, false)],
+                ),
+                ("installationId", &[(140, false)]),
+                ("invitationRole", &[(156, false)]),
+                ("isTrialUpgrade", &[(111, false)]),
+                ("newProjectName", &[(36, true), (37, true)]),
+                ("toDeploymentId", &[(13, true), (30, true)]),
+                ("billingPlanName", &[(1, false)]),
+                ("computeUnitsMax", &[(74, false)]),
+                ("computeUnitsMin", &[(74, false)]),
+                ("configurationId", &[(1, true), (2, true), (7, true), (8, true)]),
+                ("confirmedScopes", &[(2, true)]),
+                ("destinationName", &[(24, false), (25, true)]),
+                ("gitUserPlatform", &[(5, true)]),
+                (
+                    "integrationName",
+                    &[
+                        (1, true),
+                        (2, true),
+                        (7, false),
+                        (8, true),
+                        (29, true),
+                        (107, false),
+                        (108, false),
+                        (109, false),
+                    ],
+                ),
+                (
+                    "integrationSlug",
+                    &[(1, true), (2, true), (7, true), (8, true), (29, true)],
+                ),
+                ("oldDeploymentId", &[(141, false)]),
+                ("teamPermissions", &[(127, false)]),
+                ("edgeConfigDigest", &[(38, true)]),
+                ("enableMfeAliases", &[(86, false)]),
+                ("fromDeploymentId", &[(13, true)]),
+                ("gitCommitterName", &[(5, true)]),
+                ("oldSsoProtection", &[(32, false)]),
+                ("optionsAllowlist", &[(115, false)]),
+                ("projectAnalytics", &[(31, false), (112, false)]),
+                ("removedAddresses", &[(114, false)]),
+                ("attackModeEnabled", &[(59, true)]),
+                (
+                    "bitbucketUsername",
+                    &[(132, false), (133, false), (134, false), (157, false)],
+                ),
+                ("configChangeCount", &[(6, true)]),
+                ("edgeConfigTokenId", &[(15, true), (152, false)]),
+                ("originAccountName", &[(9, true), (37, true)]),
+                ("projectMembership", &[(81, false), (83, true)]),
+                ("removedMembership", &[(82, true)]),
+                ("requestedTeamName", &[(134, true)]),
+                ("requestedUserName", &[(134, false)]),
+                ("edgeConfigTokenIds", &[(39, true)]),
+                ("passwordProtection", &[(33, false)]),
+                ("previousCanceledAt", &[(76, false)]),
+                ("redirectStatusCode", &[(141, false)]),
+                ("targetDeploymentId", &[(67, false), (68, false)]),
+                ("fallbackEnvironment", &[(86, false)]),
+                ("newTargetPercentage", &[(68, false)]),
+                ("oldOptionsAllowlist", &[(115, false)]),
+                ("previousProjectName", &[(36, true), (37, true)]),
+                ("projectWebAnalytics", &[(88, false)]),
+                ("autoExposeSystemEnvs", &[(49, true)]),
+                ("destinationAccountId", &[(9, true)]),
+                ("includesRefreshToken", &[(10, false)]),
+                ("prevProjectAnalytics", &[(31, false), (112, false)]),
+                ("attackModeActiveUntil", &[(59, false)]),
+                ("oldPasswordProtection", &[(33, false)]),
+                ("prevAttackModeEnabled", &[(59, false)]),
+                ("suspendTimeoutSeconds", &[(74, false)]),
+                ("destinationAccountName", &[(9, true), (36, true), (80, false)]),
+                ("lastEditedByDisplayName", &[(153, false)]),
+                ("prevProjectWebAnalytics", &[(88, false)]),
+                ("previewDeploymentSuffix", &[(162, false)]),
+                ("prevAttackModeActiveUntil", &[(59, false)]),
+                ("gitProviderGroupDescriptor", &[(34, true)]),
+                ("applyToAllCustomEnvironments", &[(153, false)]),
+                ("previousPreviewDeploymentSuffix", &[(162, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadAction {
     /// `created`
@@ -4687,6 +5864,23 @@ pub enum UserEventPayloadAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "created" => Self::Created,
+                "updated" => Self::Updated,
+                "deleted" => Self::Deleted,
+                "archived" => Self::Archived,
+                "unarchived" => Self::Unarchived,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadAction {
     /// The value as it is written on the wire.
@@ -4741,17 +5935,7 @@ pub struct UserEventPayloadDeployment {
     pub meta: std::collections::BTreeMap<String, String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadGrantType {
     /// `authorization_code`
@@ -4763,6 +5947,22 @@ pub enum UserEventPayloadGrantType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadGrantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "authorization_code" => Self::AuthorizationCode,
+                "urn:ietf:params:oauth:grant-type:device_code" => {
+                    Self::UrnIetfParamsOauthGrantTypeDeviceCode
+                }
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadGrantType {
     /// The value as it is written on the wire.
@@ -4795,37 +5995,32 @@ impl<'de> serde::Deserialize<'de> for UserEventPayloadName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UserEventPayloadName>] = &[
-            |value| {
-                <crate::shared::NewTeam as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayloadName::WithName)
-            },
-            |value| {
-                <String as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayloadName::String)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UserEventPayloadName> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::NewTeam>(json)
+                            .map(UserEventPayloadName::WithName)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(UserEventPayloadName::String)
+                    },
+                },
+            ],
+            properties: &[("name", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadNewOwnerCredentialGithubOauthCustomHostType {
     /// `github-oauth-custom-host`
@@ -4834,6 +6029,20 @@ pub enum UserEventPayloadNewOwnerCredentialGithubOauthCustomHostType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for UserEventPayloadNewOwnerCredentialGithubOauthCustomHostType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "github-oauth-custom-host" => Self::GithubOauthCustomHost,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadNewOwnerCredentialGithubOauthCustomHostType {
     /// The value as it is written on the wire.
@@ -4909,17 +6118,7 @@ pub struct UserEventPayloadProjectMembership {
     pub previous_role: Option<crate::shared::PreviousRole>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadReasonCode {
     /// `PUBLIC_API`
@@ -4931,6 +6130,20 @@ pub enum UserEventPayloadReasonCode {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadReasonCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "PUBLIC_API" => Self::PublicApi,
+                "BACKOFFICE" => Self::Backoffice,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadReasonCode {
     /// The value as it is written on the wire.
@@ -4979,23 +6192,28 @@ impl<'de> serde::Deserialize<'de> for UserEventPayloadSsoProtection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<UserEventPayloadSsoProtection>] = &[
-            |value| {
-                <crate::shared::SsoProtection as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayloadSsoProtection::WithDeploymentType)
-            },
-            |value| {
-                <crate::shared::DeploymentType as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(UserEventPayloadSsoProtection::Value)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<UserEventPayloadSsoProtection> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(1),
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::SsoProtection>(json)
+                            .map(UserEventPayloadSsoProtection::WithDeploymentType)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<crate::shared::DeploymentType>(json)
+                            .map(UserEventPayloadSsoProtection::Value)
+                    },
+                },
+            ],
+            properties: &[("deploymentType", &[(0, true)])],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 
@@ -5006,17 +6224,7 @@ pub struct UserEventPayloadTeam {
     pub name: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadTier {
     /// `pro`
@@ -5028,6 +6236,20 @@ pub enum UserEventPayloadTier {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "pro" => Self::Pro,
+                "plus" => Self::Plus,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadTier {
     /// The value as it is written on the wire.
@@ -5045,17 +6267,7 @@ impl std::fmt::Display for UserEventPayloadTier {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadTrustedIps {
     /// `all`
@@ -5076,6 +6288,25 @@ pub enum UserEventPayloadTrustedIps {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadTrustedIps {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "all" => Self::All,
+                "preview" => Self::Preview,
+                "prod_deployment_urls_and_all_previews" => {
+                    Self::ProdDeploymentUrlsAndAllPreviews
+                }
+                "all_except_custom_domains" => Self::AllExceptCustomDomains,
+                "production" => Self::Production,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadTrustedIps {
     /// The value as it is written on the wire.
@@ -5099,17 +6330,7 @@ impl std::fmt::Display for UserEventPayloadTrustedIps {
 }
 
 /// The type of this cosmos doc instance, if blank, assume secret.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadType {
     /// `system`
@@ -5127,6 +6348,22 @@ pub enum UserEventPayloadType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "system" => Self::System,
+                "encrypted" => Self::Encrypted,
+                "plain" => Self::Plain,
+                "sensitive" => Self::Sensitive,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadType {
     /// The value as it is written on the wire.
@@ -5180,17 +6417,7 @@ pub struct UserEventPayloadWithAction {
     pub action: UserEventPayloadWithActionAction,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadWithActionAction {
     /// `enable`
@@ -5202,6 +6429,20 @@ pub enum UserEventPayloadWithActionAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadWithActionAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "enable" => Self::Enable,
+                "disable" => Self::Disable,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadWithActionAction {
     /// The value as it is written on the wire.
@@ -5569,17 +6810,7 @@ pub struct UserEventPayloadWithComputeUnitsMax {
     pub type_: UserEventPayloadWithComputeUnitsMaxType,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadWithComputeUnitsMaxType {
     /// `redis`
@@ -5600,6 +6831,23 @@ pub enum UserEventPayloadWithComputeUnitsMaxType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadWithComputeUnitsMaxType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "redis" => Self::Redis,
+                "postgres" => Self::Postgres,
+                "edge-config" => Self::EdgeConfig,
+                "blob" => Self::Blob,
+                "integration" => Self::Integration,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadWithComputeUnitsMaxType {
     /// The value as it is written on the wire.
@@ -6777,17 +8025,7 @@ pub struct UserEventPayloadWithProjectNameAction {
     pub action: UserEventPayloadWithProjectNameActionAction,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadWithProjectNameActionAction {
     /// `enabled`
@@ -6802,6 +8040,21 @@ pub enum UserEventPayloadWithProjectNameActionAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadWithProjectNameActionAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "enabled" => Self::Enabled,
+                "disabled" => Self::Disabled,
+                "regenerated" => Self::Regenerated,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadWithProjectNameActionAction {
     /// The value as it is written on the wire.
@@ -6830,17 +8083,7 @@ pub struct UserEventPayloadWithProjectNameAlias {
     pub action: UserEventPayloadWithProjectNameAliasAction,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPayloadWithProjectNameAliasAction {
     /// `created`
@@ -6852,6 +8095,20 @@ pub enum UserEventPayloadWithProjectNameAliasAction {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPayloadWithProjectNameAliasAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "created" => Self::Created,
+                "removed" => Self::Removed,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPayloadWithProjectNameAliasAction {
     /// The value as it is written on the wire.
@@ -7448,17 +8705,7 @@ pub struct UserEventPayloadWithWebhookUrl {
     pub webhook_url: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum UserEventPrincipalAppType {
     /// `app`
@@ -7467,6 +8714,19 @@ pub enum UserEventPrincipalAppType {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for UserEventPrincipalAppType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "app" => Self::App,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl UserEventPrincipalAppType {
     /// The value as it is written on the wire.
@@ -7495,17 +8755,7 @@ pub struct UserEventUser {
     pub uid: String,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum ViewPreference {
     /// `list`
@@ -7517,6 +8767,20 @@ pub enum ViewPreference {
     /// A value this version of the crate does not know.
     #[serde(untagged)]
     Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for ViewPreference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "list" => Self::List,
+                "cards" => Self::Cards,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
 }
 impl ViewPreference {
     /// The value as it is written on the wire.

@@ -67,17 +67,7 @@ impl std::fmt::Debug for CreateWebhookResponse {
 }
 
 /// The webhooks events
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[non_exhaustive]
 pub enum Event {
     /// `budget.reached`
@@ -309,6 +299,117 @@ pub enum Event {
     #[serde(untagged)]
     Unknown(String),
 }
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "budget.reached" => Self::BudgetReached,
+                "budget.reset" => Self::BudgetReset,
+                "domain.created" => Self::DomainCreated,
+                "domain.dns.records.changed" => Self::DomainDnsRecordsChanged,
+                "domain.transfer-in.started" => Self::DomainTransferInStarted,
+                "domain.transfer-in.completed" => Self::DomainTransferInCompleted,
+                "domain.transfer-in.failed" => Self::DomainTransferInFailed,
+                "domain.certificate.add" => Self::DomainCertificateAdd,
+                "domain.certificate.add.failed" => Self::DomainCertificateAddFailed,
+                "domain.certificate.renew" => Self::DomainCertificateRenew,
+                "domain.certificate.renew.failed" => Self::DomainCertificateRenewFailed,
+                "domain.certificate.deleted" => Self::DomainCertificateDeleted,
+                "domain.renewal" => Self::DomainRenewal,
+                "domain.renewal.failed" => Self::DomainRenewalFailed,
+                "domain.auto-renew.changed" => Self::DomainAutoRenewChanged,
+                "deployment.created" => Self::DeploymentCreated,
+                "deployment.cleanup" => Self::DeploymentCleanup,
+                "deployment.error" => Self::DeploymentError,
+                "deployment.canceled" => Self::DeploymentCanceled,
+                "deployment.succeeded" => Self::DeploymentSucceeded,
+                "deployment.ready" => Self::DeploymentReady,
+                "deployment.check-rerequested" => Self::DeploymentCheckRerequested,
+                "deployment.promoted" => Self::DeploymentPromoted,
+                "deployment.integration.action.start" => {
+                    Self::DeploymentIntegrationActionStart
+                }
+                "deployment.integration.action.cancel" => {
+                    Self::DeploymentIntegrationActionCancel
+                }
+                "deployment.integration.action.cleanup" => {
+                    Self::DeploymentIntegrationActionCleanup
+                }
+                "deployment.checkrun.start" => Self::DeploymentCheckrunStart,
+                "deployment.checkrun.cancel" => Self::DeploymentCheckrunCancel,
+                "edge-config.created" => Self::EdgeConfigCreated,
+                "edge-config.deleted" => Self::EdgeConfigDeleted,
+                "edge-config.items.updated" => Self::EdgeConfigItemsUpdated,
+                "firewall.attack" => Self::FirewallAttack,
+                "integration-configuration.permission-upgraded" => {
+                    Self::IntegrationConfigurationPermissionUpgraded
+                }
+                "integration-configuration.removed" => {
+                    Self::IntegrationConfigurationRemoved
+                }
+                "integration-configuration.scope-change-confirmed" => {
+                    Self::IntegrationConfigurationScopeChangeConfirmed
+                }
+                "integration-resource.project-connected" => {
+                    Self::IntegrationResourceProjectConnected
+                }
+                "integration-resource.project-disconnected" => {
+                    Self::IntegrationResourceProjectDisconnected
+                }
+                "project.created" => Self::ProjectCreated,
+                "project.removed" => Self::ProjectRemoved,
+                "project.domain.created" => Self::ProjectDomainCreated,
+                "project.domain.updated" => Self::ProjectDomainUpdated,
+                "project.domain.deleted" => Self::ProjectDomainDeleted,
+                "project.domain.verified" => Self::ProjectDomainVerified,
+                "project.domain.unverified" => Self::ProjectDomainUnverified,
+                "project.domain.moved" => Self::ProjectDomainMoved,
+                "project.rolling-release.started" => Self::ProjectRollingReleaseStarted,
+                "project.rolling-release.aborted" => Self::ProjectRollingReleaseAborted,
+                "project.rolling-release.completed" => {
+                    Self::ProjectRollingReleaseCompleted
+                }
+                "project.rolling-release.approved" => Self::ProjectRollingReleaseApproved,
+                "deployment.checks.failed" => Self::DeploymentChecksFailed,
+                "deployment.checks.succeeded" => Self::DeploymentChecksSucceeded,
+                "deployment-checks-completed" => Self::DeploymentChecksCompleted,
+                "deployment-ready" => Self::DeploymentReady2,
+                "deployment-prepared" => Self::DeploymentPrepared,
+                "deployment-error" => Self::DeploymentError2,
+                "deployment-check-rerequested" => Self::DeploymentCheckRerequested2,
+                "deployment-canceled" => Self::DeploymentCanceled2,
+                "project-created" => Self::ProjectCreated2,
+                "project-removed" => Self::ProjectRemoved2,
+                "domain-created" => Self::DomainCreated2,
+                "deployment" => Self::Deployment,
+                "integration-configuration-permission-updated" => {
+                    Self::IntegrationConfigurationPermissionUpdated
+                }
+                "integration-configuration-removed" => {
+                    Self::IntegrationConfigurationRemoved2
+                }
+                "integration-configuration-scope-change-confirmed" => {
+                    Self::IntegrationConfigurationScopeChangeConfirmed2
+                }
+                "marketplace.member.changed" => Self::MarketplaceMemberChanged,
+                "marketplace.invoice.created" => Self::MarketplaceInvoiceCreated,
+                "marketplace.invoice.paid" => Self::MarketplaceInvoicePaid,
+                "marketplace.invoice.notpaid" => Self::MarketplaceInvoiceNotpaid,
+                "marketplace.invoice.refunded" => Self::MarketplaceInvoiceRefunded,
+                "observability.anomaly" => Self::ObservabilityAnomaly,
+                "observability.anomaly-error" => Self::ObservabilityAnomalyError,
+                "observability.usage-anomaly" => Self::ObservabilityUsageAnomaly,
+                "observability.error-anomaly" => Self::ObservabilityErrorAnomaly,
+                "observability.anomaly-botId" => Self::ObservabilityAnomalyBotId,
+                "test-webhook" => Self::TestWebhook,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
 impl Event {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -477,25 +578,37 @@ impl<'de> serde::Deserialize<'de> for GetWebhooksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        const MEMBERS: &[crate::runtime::Member<GetWebhooksResponse>] = &[
-            |value| {
-                <Vec<
-                    GetWebhooksObjectListItem,
-                > as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetWebhooksResponse::ObjectList)
-            },
-            |value| {
-                <Vec<GetWebhookResponse> as serde::Deserialize>::deserialize(value)
-                    .ok()
-                    .map(GetWebhooksResponse::ObjectList2)
-            },
-        ];
-        Ok(
-            crate::runtime::decode_untagged(&value, MEMBERS)
-                .unwrap_or(Self::Unknown(value)),
-        )
+        const UNION: crate::runtime::Untagged<GetWebhooksResponse> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<GetWebhooksObjectListItem>>(json)
+                            .map(GetWebhooksResponse::ObjectList)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: Some(6),
+                    decode: |json| {
+                        crate::runtime::member::<Vec<GetWebhookResponse>>(json)
+                            .map(GetWebhooksResponse::ObjectList2)
+                    },
+                },
+            ],
+            properties: &[
+                ("id", &[(0, true), (1, true)]),
+                ("url", &[(0, true), (1, true)]),
+                ("events", &[(0, true), (1, true)]),
+                ("ownerId", &[(0, true), (1, true)]),
+                ("createdAt", &[(0, true), (1, true)]),
+                ("updatedAt", &[(0, true), (1, true)]),
+                ("projectIds", &[(0, false), (1, false)]),
+                ("projectsMetadata", &[(0, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
     }
 }
 

@@ -37,5 +37,13 @@ pub(crate) use {
     paging::{paginate, Pages},
     path::Path,
     request::{Endpoint, Request, Response},
-    union::{decode_untagged, Member},
+    union::{by_json_type, decode_untagged, member, string_enum, JsonTypes, Kinds, Member, Untagged},
 };
+
+/// Decodes a success body of `operation` as the client does (a status of 200): the
+/// value, or `Error::Decode` naming where decoding failed. For the decoding benchmark
+/// and tests; not part of the supported API.
+#[doc(hidden)]
+pub fn decode_body<T: serde::de::DeserializeOwned>(operation: &'static str, body: Vec<u8>) -> Result<T> {
+    request::decode(operation, reqwest::StatusCode::OK, body)
+}

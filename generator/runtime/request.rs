@@ -335,12 +335,16 @@ impl Failure {
     }
 }
 
-/// Decodes a JSON body, naming the path where decoding failed.
-fn decode<T: DeserializeOwned>(
+/// Decodes a JSON body, naming the path where decoding failed. The body is decoded
+/// plainly first; only a body that fails is decoded again, tracking the path.
+pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     status: reqwest::StatusCode,
     body: Vec<u8>,
 ) -> Result<T> {
+    if let Ok(value) = <T as serde::Deserialize>::deserialize(&mut serde_json::Deserializer::from_slice(&body)) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(&body);
     match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => Ok(value),

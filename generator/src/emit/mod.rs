@@ -181,6 +181,8 @@ fn lib_file(api: &Api, crate_doc: &CrateDoc) -> TokenStream {
             RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
             DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
         };
+        #[doc(hidden)]
+        pub use runtime::decode_body;
 
         /// The HTTP client the API client is built on: its types appear in this crate's
         /// API (`StatusCode`, `HeaderMap`, [`ClientBuilder::http_client`]).

@@ -223,7 +223,7 @@ fn schema_case(synth: &Synth<'_>, validation: &Validation, target: &Target) -> S
     }
     if target.role == Role::Response {
         case.forward = (0..FORWARD_INSTANCES)
-            .map(|k| synth.instance(schema, k, Mode { forward: true, ascii: false }))
+            .map(|k| synth.instance(schema, k, Mode { forward: true, ..Mode::default() }))
             .filter(|v| !v.is_null())
             .collect();
     }

@@ -301,7 +301,7 @@ pub fn plan_operation(synth: &Synth<'_>, validation: &Validation, pointer: &str)
             if managed {
                 continue;
             }
-            let mode = Mode { ascii: param.location == "header", forward: false };
+            let mode = Mode { ascii: param.location == "header", ..Mode::default() };
             let mut value = synth.instance(&param.schema, index, mode);
             if value.is_null() {
                 // A nullable parameter: null sends nothing; send a value instead.

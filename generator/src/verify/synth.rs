@@ -52,6 +52,9 @@ pub struct Mode {
     /// A response from a newer API: an extra property in every object, unknown values
     /// for string enums, and an unknown member for every union.
     pub forward: bool,
+    /// Every union takes its last member (with the instance's own index) instead of
+    /// the member whose slice of the union's width holds the index.
+    pub last_member: bool,
 }
 
 /// Makes instances of schemas of one document.
@@ -375,6 +378,9 @@ impl<'d> Synth<'d> {
             .collect();
         if walk.minimal {
             return self.make(&effective[0], 0, walk);
+        }
+        if walk.mode.last_member {
+            return self.make(&effective[effective.len() - 1], k, walk);
         }
         let widths: Vec<usize> = effective
             .iter()
@@ -947,7 +953,7 @@ mod tests {
     fn forward_instances_carry_unknowns() {
         let doc = doc();
         let synth = Synth::new(&doc);
-        let mode = Mode { forward: true, ascii: false };
+        let mode = Mode { forward: true, ..Mode::default() };
         let color = synth.instance(&json!({"$ref": "#/components/schemas/Color"}), 0, mode);
         assert_eq!(color, json!(UNKNOWN_ENUM_VALUE));
         let node = synth.instance(&json!({"$ref": "#/components/schemas/Node"}), 0, mode);
@@ -960,7 +966,7 @@ mod tests {
     fn strings_carry_reserved_characters_and_headers_stay_ascii() {
         let found = all(&json!({}), json!({"type": "string"}));
         assert!(found.contains(&json!(RESERVED_TEXT)));
-        let header = Synth::new(&json!({})).instance(&json!({"type": "string"}), 0, Mode { ascii: true, forward: false });
+        let header = Synth::new(&json!({})).instance(&json!({"type": "string"}), 0, Mode { ascii: true, ..Mode::default() });
         assert!(header.as_str().is_some_and(|s| s.is_ascii() && s.contains('%')));
     }
 }
