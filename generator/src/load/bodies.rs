@@ -52,6 +52,12 @@ fn plan(raw: &Value) -> Vec<(String, String, String, String)> {
     planned
 }
 
+/// Does the first JSON media type of a body's `content` have a schema that requires
+/// properties (so that the body cannot be left out)?
+pub fn schema_requires_properties(raw: &Value, content: Option<&Value>) -> bool {
+    required_properties(raw, content).is_some()
+}
+
 /// The properties the first JSON media type's schema requires, when it requires any.
 fn required_properties<'v>(raw: &'v Value, content: Option<&'v Value>) -> Option<Vec<&'v str>> {
     let (_, media) = content?.as_object()?.iter().find(|(media_type, _)| is_json(media_type))?;

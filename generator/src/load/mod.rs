@@ -26,6 +26,8 @@ mod repair;
 mod unused;
 mod walk;
 
+pub use bodies::schema_requires_properties;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;

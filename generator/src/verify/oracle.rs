@@ -383,7 +383,9 @@ fn plan_body(
 ) -> Option<Value> {
     let raw = op.get("requestBody")?;
     let body = follow(synth.doc(), raw);
-    let required = body.get("required") == Some(&Value::Bool(true));
+    // As the client has it: a body whose schema requires properties is required.
+    let required = body.get("required") == Some(&Value::Bool(true))
+        || crate::load::schema_requires_properties(synth.doc(), body.get("content"));
     if !(required || full) {
         return None;
     }
