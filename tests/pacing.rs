@@ -29,10 +29,18 @@ async fn quota(server: &MockServer, token: &str, remaining: u64, reset_in: u64) 
         .await;
 }
 
+/// An HTTP client without timers: on the paused clock, any pending timer (the
+/// connection pool's idle timer, say) is where the clock jumps while the runtime waits
+/// for the server, and the jump would count as time the call took.
+fn no_timers() -> vercel_api::reqwest::Client {
+    vercel_api::reqwest::Client::builder().pool_idle_timeout(None).build().unwrap()
+}
+
 /// A pacing client of `server` (no time limits: the clock is paused).
 fn pacing_client(server: &MockServer, budget: Duration) -> Client {
     Client::builder()
         .base_url(server.uri())
+        .http_client(no_timers())
         .timeout(None)
         .read_timeout(None)
         .retry_policy(RetryPolicy::default().budget(budget))
@@ -81,6 +89,7 @@ async fn pacing_waits_only_within_the_retry_budget_and_only_when_asked() {
     // Without pacing (the default), nothing waits; a call can ask for it.
     let unpaced = Client::builder()
         .base_url(server.uri())
+        .http_client(no_timers())
         .timeout(None)
         .read_timeout(None)
         .build()
