@@ -68,6 +68,13 @@ fn cases() -> Vec<Case> {
         case::<Answer<GetDeploymentBuilder>>("get_deployment, last", &bodies.instance(deployment, Members::Last)),
         case::<Answer<GetDeploymentBuilder>>("get_deployment, 500 routes", &bodies.list("getDeployment", "routes", 500, 0)),
     ];
+    // The same page with every item lacking a required field: decoded, filled in and
+    // reported (the client's default), the cost of an answer that leaves the document.
+    let mut lacking = bodies.list("get-integration-resources", "resources", 100, 0);
+    for resource in lacking["resources"].as_array_mut().into_iter().flatten() {
+        resource.as_object_mut().map(|resource| resource.remove("internalId"));
+    }
+    cases.push(case::<Answer<GetIntegrationResourcesBuilder>>("get_integration_resources, 100 lacking a field", &lacking));
     for depth in [1, 8, 64] {
         let item = bodies.edge_config_item(depth);
         cases.push(case::<Answer<GetEdgeConfigItemBuilder>>(format!("edge_config_item, depth {depth}"), &item));

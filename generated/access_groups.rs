@@ -18,27 +18,59 @@ pub struct AccessGroup {
         skip_serializing_if = "Option::is_none",
     )]
     pub team_permissions: Option<Vec<String>>,
-    #[serde(rename = "isDsyncManaged")]
+    #[serde(
+        rename = "isDsyncManaged",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_dsync_managed: bool,
     /// The name of this access group.
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Timestamp in milliseconds when the access group was created.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: String,
     /// ID of the team that this access group belongs to.
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
     /// Timestamp in milliseconds when the access group was last updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: String,
     /// ID of the access group.
-    #[serde(rename = "accessGroupId")]
+    #[serde(
+        rename = "accessGroupId",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group_id: String,
     /// Number of members in the access group.
-    #[serde(rename = "membersCount")]
+    #[serde(
+        rename = "membersCount",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub members_count: f64,
     /// Number of projects in the access group.
-    #[serde(rename = "projectsCount")]
+    #[serde(
+        rename = "projectsCount",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub projects_count: f64,
     /// Roles that the team has in the access group.
     #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
@@ -48,16 +80,40 @@ pub struct AccessGroup {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccessGroupProject {
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
-    #[serde(rename = "accessGroupId")]
+    #[serde(
+        rename = "accessGroupId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group_id: String,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::PreviousRole,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: String,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: String,
 }
 
@@ -65,6 +121,10 @@ pub struct AccessGroupProject {
 #[non_exhaustive]
 pub struct CreateAccessGroupRequest {
     /// The name of the access group
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<crate::shared::CreateAccessGroupProject>>,
@@ -99,24 +159,56 @@ impl CreateAccessGroupRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAccessGroupResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub entitlements: Vec<Entitlement>,
-    #[serde(rename = "membersCount")]
+    #[serde(
+        rename = "membersCount",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub members_count: f64,
-    #[serde(rename = "projectsCount")]
+    #[serde(
+        rename = "projectsCount",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub projects_count: f64,
     /// The name of this access group.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Timestamp in milliseconds when the access group was created.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: String,
     /// ID of the team that this access group belongs to.
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
     /// Timestamp in milliseconds when the access group was last updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: String,
     /// ID of the access group.
-    #[serde(rename = "accessGroupId")]
+    #[serde(
+        rename = "accessGroupId",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group_id: String,
     /// Roles that the team has in the access group.
     #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
@@ -171,20 +263,48 @@ impl std::fmt::Display for Entitlement {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAccessGroupMembersResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub members: Vec<Member>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::ListAccessGroupsPagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAccessGroupProjectsProject {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::PreviousRole,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: String,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: ListAccessGroupProjectsProjectProject,
 }
 
@@ -206,7 +326,15 @@ pub struct ListAccessGroupProjectsProjectProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAccessGroupProjectsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub projects: Vec<ListAccessGroupProjectsProject>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::ListAccessGroupsPagination,
 }
 
@@ -255,8 +383,16 @@ impl<'de> serde::Deserialize<'de> for ListAccessGroupsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAccessGroupsWithAccessGroupsPagination {
-    #[serde(rename = "accessGroups")]
+    #[serde(
+        rename = "accessGroups",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_groups: Vec<AccessGroup>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::ListAccessGroupsPagination,
 }
 
@@ -265,14 +401,30 @@ pub struct ListAccessGroupsWithAccessGroupsPagination {
 pub struct Member {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(rename = "teamRole")]
+    #[serde(
+        rename = "teamRole",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_role: crate::shared::TeamRole,
 }
 
@@ -287,27 +439,59 @@ pub struct ReadAccessGroupResponse {
     pub team_permissions: Option<Vec<crate::shared::TeamPermission>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<Entitlement>>,
-    #[serde(rename = "isDsyncManaged")]
+    #[serde(
+        rename = "isDsyncManaged",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_dsync_managed: bool,
     /// The name of this access group.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Timestamp in milliseconds when the access group was created.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: String,
     /// ID of the team that this access group belongs to.
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
     /// Timestamp in milliseconds when the access group was last updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: String,
     /// ID of the access group.
-    #[serde(rename = "accessGroupId")]
+    #[serde(
+        rename = "accessGroupId",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group_id: String,
     /// Number of members in the access group.
-    #[serde(rename = "membersCount")]
+    #[serde(
+        rename = "membersCount",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub members_count: f64,
     /// Number of projects in the access group.
-    #[serde(rename = "projectsCount")]
+    #[serde(
+        rename = "projectsCount",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub projects_count: f64,
     /// Roles that the team has in the access group.
     #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
@@ -318,6 +502,10 @@ pub struct ReadAccessGroupResponse {
 #[non_exhaustive]
 pub struct UpdateAccessGroupProjectRequest {
     /// The project role that will be added to this Access Group.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::CreateAccessGroupProjectRole,
 }
 impl UpdateAccessGroupProjectRequest {

@@ -108,13 +108,25 @@ impl<'de> serde::Deserialize<'de> for Applications {
 #[non_exhaustive]
 pub struct ApplicationsObjectList2Item {
     /// This is always set. For branch aliases, it's used as the fallback if there is no deployment for the branch.
-    #[serde(rename = "fallbackHost")]
+    #[serde(
+        rename = "fallbackHost",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub fallback_host: String,
     /// Could point to a branch without a deployment if the project was never deployed. The proxy will fallback to the fallbackHost if there is no deployment.
-    #[serde(rename = "branchAlias")]
+    #[serde(
+        rename = "branchAlias",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub branch_alias: String,
     /// The project ID of the microfrontends application.
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 
@@ -145,7 +157,11 @@ pub struct ApplicationsObjectList3Item {
     #[serde(rename = "branchAlias", default, skip_serializing_if = "Option::is_none")]
     pub branch_alias: Option<String>,
     /// The project ID of the microfrontends application.
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 
@@ -154,10 +170,18 @@ pub struct ApplicationsObjectList3Item {
 #[non_exhaustive]
 pub struct ApplicationsObjectListItem {
     /// This is always set. In production it is used as a pointer to each apps production deployment. For pre-production, it's used as the fallback if there is no deployment for the branch.
-    #[serde(rename = "fallbackHost")]
+    #[serde(
+        rename = "fallbackHost",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub fallback_host: String,
     /// The project ID of the microfrontends application.
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 
@@ -195,10 +219,22 @@ impl AssignAliasRequest {
 #[non_exhaustive]
 pub struct AssignAliasResponse {
     /// The unique identifier of the alias
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The assigned alias name
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
     /// The date when the alias was created
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: String,
     /// The unique identifier of the previously aliased deployment, only received when the alias was used before
     #[serde(
@@ -212,6 +248,10 @@ pub struct AssignAliasResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteAliasResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: DeleteAliasStatus,
 }
 
@@ -257,8 +297,16 @@ impl std::fmt::Display for DeleteAliasStatus {
 #[non_exhaustive]
 pub struct GetAliasResponseItem {
     /// The alias name, it could be a `.vercel.app` subdomain or a custom domain
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
     /// The date when the alias was created
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: String,
     /// The date when the alias was created in milliseconds since the UNIX epoch
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -273,10 +321,10 @@ pub struct GetAliasResponseItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ListAliasesAliasDeployment>,
     /// The deployment ID
-    #[serde(rename = "deploymentId", default)]
+    #[serde(rename = "deploymentId", default = "crate::runtime::absent::<6, _>")]
     pub deployment_id: Option<String>,
     /// The unique identifier of the project
-    #[serde(rename = "projectId", default)]
+    #[serde(rename = "projectId", default = "crate::runtime::absent::<7, _>")]
     pub project_id: Option<String>,
     /// Target destination domain for redirect when the alias is a redirect
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -289,6 +337,10 @@ pub struct GetAliasResponseItem {
     )]
     pub redirect_status_code: Option<i64>,
     /// The unique identifier of the alias
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The date when the alias was updated in milliseconds since the UNIX epoch
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -314,8 +366,16 @@ pub struct GetAliasResponseItem {
 #[non_exhaustive]
 pub struct ListAliasesAlias {
     /// The alias name, it could be a `.vercel.app` subdomain or a custom domain
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
     /// The date when the alias was created
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: String,
     /// The date when the alias was created in milliseconds since the UNIX epoch
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -330,10 +390,10 @@ pub struct ListAliasesAlias {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<ListAliasesAliasDeployment>,
     /// The deployment ID
-    #[serde(rename = "deploymentId", default)]
+    #[serde(rename = "deploymentId", default = "crate::runtime::absent::<6, _>")]
     pub deployment_id: Option<String>,
     /// The unique identifier of the project
-    #[serde(rename = "projectId", default)]
+    #[serde(rename = "projectId", default = "crate::runtime::absent::<7, _>")]
     pub project_id: Option<String>,
     /// Target destination domain for redirect when the alias is a redirect
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,6 +406,10 @@ pub struct ListAliasesAlias {
     )]
     pub redirect_status_code: Option<i64>,
     /// The unique identifier of the alias
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The date when the alias was updated in milliseconds since the UNIX epoch
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
@@ -372,10 +436,22 @@ pub struct ListAliasesAlias {
 #[non_exhaustive]
 pub struct ListAliasesAliasCreator {
     /// ID of the user who created the alias
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// Email of the user who created the alias
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     /// Username of the user who created the alias
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
 }
 
@@ -384,8 +460,16 @@ pub struct ListAliasesAliasCreator {
 #[non_exhaustive]
 pub struct ListAliasesAliasDeployment {
     /// The deployment unique identifier
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The deployment unique URL
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// The deployment metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -396,15 +480,28 @@ pub struct ListAliasesAliasDeployment {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAliasesAliasMicrofrontends {
-    #[serde(rename = "defaultApp")]
+    #[serde(
+        rename = "defaultApp",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub default_app: crate::shared::DefaultApp,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub applications: Applications,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAliasesResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub aliases: Vec<ListAliasesAlias>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
@@ -413,10 +510,22 @@ pub struct ListAliasesResponse {
 #[non_exhaustive]
 pub struct ListDeploymentAliasesAlias {
     /// The unique identifier of the alias
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The alias name, it could be a `.vercel.app` subdomain or a custom domain
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
     /// The date when the alias was created
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: String,
     /// Target destination domain for redirect when the alias is a redirect
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -435,7 +544,7 @@ pub struct ListDeploymentAliasesAlias {
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "scope")]
 #[non_exhaustive]
 pub enum ListDeploymentAliasesAliasProtectionBypassValue {
@@ -455,16 +564,84 @@ pub enum ListDeploymentAliasesAliasProtectionBypassValue {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for ListDeploymentAliasesAliasProtectionBypassValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<
+            ListDeploymentAliasesAliasProtectionBypassValue,
+        > = crate::runtime::Tagged {
+            tag: "scope",
+            variants: &[
+                (
+                    "shareable-link",
+                    |json| {
+                        crate::runtime::member::<
+                            ListDeploymentAliasesAliasProtectionBypassValueShareableLink,
+                        >(json)
+                            .map(
+                                ListDeploymentAliasesAliasProtectionBypassValue::ShareableLink,
+                            )
+                    },
+                ),
+                (
+                    "user",
+                    |json| {
+                        crate::runtime::member::<
+                            ListDeploymentAliasesAliasProtectionBypassValueUser,
+                        >(json)
+                            .map(ListDeploymentAliasesAliasProtectionBypassValue::User)
+                    },
+                ),
+                (
+                    "alias-protection-override",
+                    |json| {
+                        crate::runtime::member::<
+                            crate::shared::ProjectProtectionBypassValueAutomationBypass,
+                        >(json)
+                            .map(
+                                ListDeploymentAliasesAliasProtectionBypassValue::AliasProtectionOverride,
+                            )
+                    },
+                ),
+                (
+                    "email_invite",
+                    |json| {
+                        crate::runtime::member::<
+                            ListDeploymentAliasesAliasProtectionBypassValueEmailInvite,
+                        >(json)
+                            .map(
+                                ListDeploymentAliasesAliasProtectionBypassValue::EmailInvite,
+                            )
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 /// The protection bypass for the alias
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDeploymentAliasesAliasProtectionBypassValueEmailInvite {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "lastUpdatedAt")]
+    #[serde(
+        rename = "lastUpdatedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_updated_at: f64,
-    #[serde(rename = "lastUpdatedBy")]
+    #[serde(
+        rename = "lastUpdatedBy",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_updated_by: String,
 }
 
@@ -472,9 +649,17 @@ pub struct ListDeploymentAliasesAliasProtectionBypassValueEmailInvite {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDeploymentAliasesAliasProtectionBypassValueShareableLink {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "createdBy")]
+    #[serde(
+        rename = "createdBy",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<f64>,
@@ -484,12 +669,28 @@ pub struct ListDeploymentAliasesAliasProtectionBypassValueShareableLink {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDeploymentAliasesAliasProtectionBypassValueUser {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "lastUpdatedAt")]
+    #[serde(
+        rename = "lastUpdatedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_updated_at: f64,
-    #[serde(rename = "lastUpdatedBy")]
+    #[serde(
+        rename = "lastUpdatedBy",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_updated_by: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access: Access,
 }
 
@@ -497,13 +698,25 @@ pub struct ListDeploymentAliasesAliasProtectionBypassValueUser {
 #[non_exhaustive]
 pub struct ListDeploymentAliasesResponse {
     /// A list of the aliases assigned to the deployment
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub aliases: Vec<ListDeploymentAliasesAlias>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Override {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope: OverrideScope,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: OverrideAction,
 }
 impl Override {
@@ -659,6 +872,10 @@ pub struct PatchUrlProtectionBypassScope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Invitation status for the user scoped bypass.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access: PatchUrlProtectionBypassScopeAccess,
 }
 impl PatchUrlProtectionBypassScope {
@@ -729,7 +946,11 @@ impl std::fmt::Display for PatchUrlProtectionBypassScopeAccess {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchUrlProtectionBypassWithOverride {
-    #[serde(rename = "override")]
+    #[serde(
+        rename = "override",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub override_: Override,
 }
 impl PatchUrlProtectionBypassWithOverride {
@@ -743,6 +964,10 @@ impl PatchUrlProtectionBypassWithOverride {
 #[non_exhaustive]
 pub struct PatchUrlProtectionBypassWithScope {
     /// Instructions for creating a user scoped protection bypass
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope: PatchUrlProtectionBypassScope,
 }
 impl PatchUrlProtectionBypassWithScope {

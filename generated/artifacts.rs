@@ -6,6 +6,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ArtifactQueryError {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -13,6 +17,10 @@ pub struct ArtifactQueryError {
 #[non_exhaustive]
 pub struct ArtifactQueryRequest {
     /// artifact hashes
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub hashes: Vec<String>,
 }
 impl ArtifactQueryRequest {
@@ -70,14 +78,26 @@ impl<'de> serde::Deserialize<'de> for ArtifactQueryResponseValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ArtifactQueryWithError {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub error: ArtifactQueryError,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ArtifactQueryWithSizeTaskDurationMs {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub size: f64,
-    #[serde(rename = "taskDurationMs")]
+    #[serde(
+        rename = "taskDurationMs",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub task_duration_ms: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
@@ -131,13 +151,29 @@ impl std::fmt::Display for RecordEventsEvent {
 #[non_exhaustive]
 pub struct RecordEventsRequestItem {
     /// A UUID (universally unique identifer) for the session that generated this event.
-    #[serde(rename = "sessionId")]
+    #[serde(
+        rename = "sessionId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub session_id: String,
     /// One of `LOCAL` or `REMOTE`. `LOCAL` specifies that the cache event was from the user's filesystem cache. `REMOTE` specifies that the cache event is from a remote cache.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub source: RecordEventsSource,
     /// One of `HIT` or `MISS`. `HIT` specifies that a cached artifact for `hash` was found in the cache. `MISS` specifies that a cached artifact with `hash` was not found.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub event: RecordEventsEvent,
     /// The artifact hash
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub hash: String,
     /// The time taken to generate the artifact. This should be sent as a body parameter on `HIT` events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,6 +249,10 @@ impl std::fmt::Display for RecordEventsSource {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StatusResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: StatusStatus,
 }
 

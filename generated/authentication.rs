@@ -8,11 +8,23 @@
 #[non_exhaustive]
 pub struct AuthToken {
     /// The unique identifier of the token.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The human-readable name of the token.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The type of the token.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
     /// The origin of how the token was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,14 +36,22 @@ pub struct AuthToken {
     #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
     /// Timestamp (in milliseconds) of when the token was most recently used.
-    #[serde(rename = "activeAt")]
+    #[serde(
+        rename = "activeAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active_at: f64,
     /// Timestamp (in milliseconds) of when the token was created.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum AuthTokenScope {
@@ -44,6 +64,32 @@ pub enum AuthTokenScope {
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for AuthTokenScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<AuthTokenScope> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "user",
+                    |json| {
+                        crate::runtime::member::<AuthTokenScopeUser>(json)
+                            .map(AuthTokenScope::User)
+                    },
+                ),
+                (
+                    "team",
+                    |json| {
+                        crate::runtime::member::<AuthTokenScopeTeam>(json)
+                            .map(AuthTokenScope::Team)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -148,11 +194,19 @@ impl std::fmt::Display for AuthTokenScopeOrigin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuthTokenScopeTeam {
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<AuthTokenScopeOrigin>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
@@ -166,7 +220,11 @@ pub struct AuthTokenScopeUser {
     pub sudo: Option<Sudo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<AuthTokenScopeOrigin>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
@@ -175,6 +233,10 @@ pub struct AuthTokenScopeUser {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAuthTokenRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<f64>,
@@ -198,9 +260,17 @@ impl CreateAuthTokenRequest {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateAuthTokenResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub token: AuthToken,
     /// The authentication token's actual value. This token is only provided in this response, and can never be retrieved again in the future. Be sure to save it somewhere safe!
-    #[serde(rename = "bearerToken")]
+    #[serde(
+        rename = "bearerToken",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub bearer_token: String,
 }
 impl std::fmt::Debug for CreateAuthTokenResponse {
@@ -217,7 +287,11 @@ impl std::fmt::Debug for CreateAuthTokenResponse {
 #[non_exhaustive]
 pub struct DeleteAuthTokenResponse {
     /// The unique identifier of the token that was deleted.
-    #[serde(rename = "tokenId")]
+    #[serde(
+        rename = "tokenId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub token_id: String,
 }
 
@@ -225,13 +299,25 @@ pub struct DeleteAuthTokenResponse {
 #[non_exhaustive]
 pub struct ExchangeSsoTokenRequest {
     /// The sensitive code received from Vercel
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: String,
     /// The state received from the initialization request
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// The integration client id
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub client_id: String,
     /// The integration client secret
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub client_secret: String,
     /// The integration redirect URI
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -288,10 +374,14 @@ impl std::fmt::Debug for ExchangeSsoTokenRequest {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExchangeSsoTokenResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id_token: String,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub access_token: Option<String>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub token_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<f64>,
@@ -311,6 +401,10 @@ impl std::fmt::Debug for ExchangeSsoTokenResponse {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthTokenResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub token: AuthToken,
 }
 impl std::fmt::Debug for GetAuthTokenResponse {
@@ -361,7 +455,15 @@ impl std::fmt::Display for GrantType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAuthTokensResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tokens: Vec<AuthToken>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
@@ -369,8 +471,16 @@ pub struct ListAuthTokensResponse {
 #[non_exhaustive]
 pub struct Sudo {
     /// Possible multi-factor origins
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: SudoOrigin,
-    #[serde(rename = "expiresAt")]
+    #[serde(
+        rename = "expiresAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expires_at: f64,
 }
 

@@ -26,10 +26,22 @@ impl IssueCertRequest {
 #[non_exhaustive]
 pub struct UploadCertRequest {
     /// The certificate authority
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ca: String,
     /// The certificate key
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     /// The certificate
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub cert: String,
     /// Skip validation of the certificate
     #[serde(rename = "skipValidation", default, skip_serializing_if = "Option::is_none")]
@@ -59,13 +71,33 @@ impl UploadCertRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadCertResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "expiresAt")]
+    #[serde(
+        rename = "expiresAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expires_at: f64,
-    #[serde(rename = "autoRenew")]
+    #[serde(
+        rename = "autoRenew",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auto_renew: bool,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub cns: Vec<String>,
 }
 

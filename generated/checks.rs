@@ -6,27 +6,59 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Check {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: crate::shared::ChecksState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<Conclusion>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub blocking: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<GetAllChecksCheckOutput>,
     #[serde(rename = "detailsUrl", default, skip_serializing_if = "Option::is_none")]
     pub details_url: Option<String>,
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "deploymentId")]
+    #[serde(
+        rename = "deploymentId",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_id: String,
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
@@ -103,11 +135,19 @@ impl std::fmt::Display for Conclusion {
 #[non_exhaustive]
 pub struct CreateCheckRequest {
     /// The name of the check being created
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Path of the page that is being checked
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Whether the check should block a deployment from succeeding
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub blocking: bool,
     /// URL to display for further details
     #[serde(rename = "detailsUrl", default, skip_serializing_if = "Option::is_none")]
@@ -156,10 +196,14 @@ impl CreateCheckRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Fcp {
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub value: Option<f64>,
     #[serde(rename = "previousValue", default, skip_serializing_if = "Option::is_none")]
     pub previous_value: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub source: FcpSource,
 }
 impl Fcp {
@@ -228,24 +272,56 @@ pub struct GetAllChecksCheck {
     pub completed_at: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<Conclusion>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "detailsUrl", default, skip_serializing_if = "Option::is_none")]
     pub details_url: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<GetAllChecksCheckOutput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rerequestable: bool,
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub blocking: bool,
     #[serde(rename = "startedAt", default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: crate::shared::ChecksState,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<13, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
 }
 
@@ -259,19 +335,39 @@ pub struct GetAllChecksCheckOutput {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAllChecksResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub checks: Vec<GetAllChecksCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Metrics {
-    #[serde(rename = "FCP")]
+    #[serde(
+        rename = "FCP",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub fcp: Fcp,
-    #[serde(rename = "LCP")]
+    #[serde(
+        rename = "LCP",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub lcp: Fcp,
-    #[serde(rename = "CLS")]
+    #[serde(
+        rename = "CLS",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub cls: Fcp,
-    #[serde(rename = "TBT")]
+    #[serde(
+        rename = "TBT",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tbt: Fcp,
     #[serde(
         rename = "virtualExperienceScore",
@@ -364,13 +460,29 @@ impl UpdateCheckOutput {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCheckOutputMetrics {
-    #[serde(rename = "FCP")]
+    #[serde(
+        rename = "FCP",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub fcp: Fcp,
-    #[serde(rename = "LCP")]
+    #[serde(
+        rename = "LCP",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub lcp: Fcp,
-    #[serde(rename = "CLS")]
+    #[serde(
+        rename = "CLS",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub cls: Fcp,
-    #[serde(rename = "TBT")]
+    #[serde(
+        rename = "TBT",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tbt: Fcp,
     #[serde(
         rename = "virtualExperienceScore",
@@ -523,11 +635,15 @@ impl std::fmt::Display for UpdateCheckStatus {
 #[non_exhaustive]
 pub struct VirtualExperienceScore {
     /// The calculated Virtual Experience Score value, between 0 and 100
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub value: Option<i64>,
     /// A previous Virtual Experience Score value to display a delta, between 0 and 100
     #[serde(rename = "previousValue", default, skip_serializing_if = "Option::is_none")]
     pub previous_value: Option<i64>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub source: FcpSource,
 }
 impl VirtualExperienceScore {

@@ -6,7 +6,15 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AliasWarning {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -60,6 +68,10 @@ impl std::fmt::Display for Architecture {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentBuild {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub env: Vec<String>,
 }
 
@@ -69,15 +81,29 @@ pub struct CancelDeploymentBuild {
 pub struct CancelDeploymentConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<f64>,
-    #[serde(rename = "functionType")]
+    #[serde(
+        rename = "functionType",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub function_type: FunctionType,
-    #[serde(rename = "functionMemoryType")]
+    #[serde(
+        rename = "functionMemoryType",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub function_memory_type: FunctionMemoryType,
-    #[serde(rename = "functionTimeout", default)]
+    #[serde(rename = "functionTimeout", default = "crate::runtime::absent::<3, _>")]
     pub function_timeout: Option<f64>,
-    #[serde(rename = "secureComputePrimaryRegion", default)]
+    #[serde(
+        rename = "secureComputePrimaryRegion",
+        default = "crate::runtime::absent::<4, _>",
+    )]
     pub secure_compute_primary_region: Option<String>,
-    #[serde(rename = "secureComputeFallbackRegion", default)]
+    #[serde(
+        rename = "secureComputeFallbackRegion",
+        default = "crate::runtime::absent::<5, _>",
+    )]
     pub secure_compute_fallback_region: Option<String>,
     #[serde(
         rename = "isUsingActiveCPU",
@@ -92,6 +118,10 @@ pub struct CancelDeploymentConfig {
 #[non_exhaustive]
 pub struct CancelDeploymentCreator {
     /// The ID of the user that created the deployment
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The username of the user that created the deployment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,11 +188,23 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentCustomEnvironment {
 #[non_exhaustive]
 pub struct CancelDeploymentCustomEnvironmentWithSlugType {
     /// Unique identifier for the custom environment (format: env_*)
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// URL-friendly name of the environment
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// The type of environment (production, preview, or development)
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::Environment,
     /// Optional description of the environment's purpose
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,10 +223,18 @@ pub struct CancelDeploymentCustomEnvironmentWithSlugType {
     )]
     pub current_deployment_aliases: Option<Vec<String>>,
     /// Timestamp when the environment was created
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// Timestamp when the environment was last updated
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
 }
 
@@ -412,6 +462,10 @@ impl std::fmt::Display for CancelDeploymentGitSourceGitlabProjectIdType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentLambdasItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -421,14 +475,26 @@ pub struct CancelDeploymentLambdasItem {
     pub entrypoint: Option<String>,
     #[serde(rename = "readyStateAt", default, skip_serializing_if = "Option::is_none")]
     pub ready_state_at: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub output: Vec<CancelDeploymentLambdasItemOutputItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentLambdasItemOutputItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub path: String,
-    #[serde(rename = "functionName")]
+    #[serde(
+        rename = "functionName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub function_name: String,
 }
 
@@ -546,7 +612,11 @@ pub struct CancelDeploymentMicrofrontendsApplicationsValue {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// This is the production alias, it will always show the most up to date of each application.
-    #[serde(rename = "productionHost")]
+    #[serde(
+        rename = "productionHost",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub production_host: String,
     /// Use the fixed deploymentAlias and deploymentHost so that the microfrontend preview stays in sync with the deployment. These are only present for mono-repos when a single commit creates multiple deployments. If they are not present, productionHost will be used.
     #[serde(
@@ -565,13 +635,21 @@ pub struct CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
     #[serde(rename = "isDefaultApp", default, skip_serializing_if = "Option::is_none")]
     pub is_default_app: Option<bool>,
     /// The project name of the default app of this deployment's microfrontends group.
-    #[serde(rename = "defaultAppProjectName")]
+    #[serde(
+        rename = "defaultAppProjectName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub default_app_project_name: String,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
     /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
+    #[serde(
+        rename = "groupIds",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub group_ids: Vec<String>,
     /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
     #[serde(
@@ -585,7 +663,11 @@ pub struct CancelDeploymentMicrofrontendsWithDefaultAppProjectNameGroupIds {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentMicrofrontendsWithIsDefaultApp {
-    #[serde(rename = "isDefaultApp")]
+    #[serde(
+        rename = "isDefaultApp",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_default_app: bool,
     /// A map of the other applications that are part of this group. Only defined on the default application. The field is set after deployments have been created, so can be undefined, but should be there for a successful deployment. Note: this field will be removed when MFE alias routing is fully rolled out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -603,13 +685,21 @@ pub struct CancelDeploymentMicrofrontendsWithIsDefaultApp {
     )]
     pub mfe_config_upload_state: Option<MfeConfigUploadState>,
     /// The project name of the default app of this deployment's microfrontends group.
-    #[serde(rename = "defaultAppProjectName")]
+    #[serde(
+        rename = "defaultAppProjectName",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub default_app_project_name: String,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI.
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
     pub default_route: Option<String>,
     /// The group of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
+    #[serde(
+        rename = "groupIds",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub group_ids: Vec<String>,
     /// Whether the MicrofrontendsAlias2 team flag should be considered enabled for this deployment or not.
     #[serde(
@@ -624,7 +714,15 @@ pub struct CancelDeploymentMicrofrontendsWithIsDefaultApp {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<String>,
@@ -646,6 +744,10 @@ pub struct CancelDeploymentResponse {
         skip_serializing_if = "Option::is_none",
     )]
     pub always_refuse_to_build: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub build: CancelDeploymentBuild,
     #[serde(
         rename = "buildArtifactUrls",
@@ -655,14 +757,30 @@ pub struct CancelDeploymentResponse {
     pub build_artifact_urls: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub builds: Option<Vec<CancelDeploymentResponseBuild>>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub env: Vec<String>,
-    #[serde(rename = "inspectorUrl", default)]
+    #[serde(rename = "inspectorUrl", default = "crate::runtime::absent::<6, _>")]
     pub inspector_url: Option<String>,
-    #[serde(rename = "isInConcurrentBuildsQueue")]
+    #[serde(
+        rename = "isInConcurrentBuildsQueue",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_in_concurrent_builds_queue: bool,
-    #[serde(rename = "isInSystemBuildsQueue")]
+    #[serde(
+        rename = "isInSystemBuildsQueue",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_in_system_builds_queue: bool,
-    #[serde(rename = "projectSettings")]
+    #[serde(
+        rename = "projectSettings",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_settings: ProjectSettings,
     #[serde(
         rename = "readyStateReason",
@@ -678,11 +796,23 @@ pub struct CancelDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<Vec<String>>,
     /// A boolean that will be true when the aliases from the alias property were assigned successfully
-    #[serde(rename = "aliasAssigned")]
+    #[serde(
+        rename = "aliasAssigned",
+        default = "crate::runtime::absent::<14, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias_assigned: bool,
-    #[serde(rename = "bootedAt")]
+    #[serde(
+        rename = "bootedAt",
+        default = "crate::runtime::absent::<15, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub booted_at: f64,
-    #[serde(rename = "buildingAt")]
+    #[serde(
+        rename = "buildingAt",
+        default = "crate::runtime::absent::<16, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub building_at: f64,
     /// Since April 2025 it necessary for On-Demand Concurrency Minutes calculation
     #[serde(
@@ -691,9 +821,17 @@ pub struct CancelDeploymentResponse {
         skip_serializing_if = "Option::is_none",
     )]
     pub build_container_finished_at: Option<f64>,
-    #[serde(rename = "buildSkipped")]
+    #[serde(
+        rename = "buildSkipped",
+        default = "crate::runtime::absent::<18, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub build_skipped: bool,
     /// Information about the deployment creator
+    #[serde(
+        default = "crate::runtime::absent::<19, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub creator: CancelDeploymentCreator,
     #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
     pub init_ready_at: Option<f64>,
@@ -706,9 +844,17 @@ pub struct CancelDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lambdas: Option<Vec<CancelDeploymentLambdasItem>>,
     /// A boolean representing if the deployment is public or not. By default this is `false`
+    #[serde(
+        default = "crate::runtime::absent::<23, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub public: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<25, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: crate::shared::ReadyState,
     /// The team that owns the deployment if any
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -734,6 +880,10 @@ pub struct CancelDeploymentResponse {
     #[serde(rename = "oomReport", default, skip_serializing_if = "Option::is_none")]
     pub oom_report: Option<OomReport>,
     /// A string holding the unique ID of the deployment
+    #[serde(
+        default = "crate::runtime::absent::<32, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
     #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
@@ -766,7 +916,11 @@ pub struct CancelDeploymentResponse {
     )]
     pub checks_conclusion: Option<crate::shared::ChecksConclusion>,
     /// A number containing the date when the deployment was created in milliseconds
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<41, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// A number containing the date when the deployment was deleted at milliseconds
     #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
@@ -790,7 +944,15 @@ pub struct CancelDeploymentResponse {
     #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
     pub git_source: Option<GitSource>,
     /// The name of the project associated with the deployment at the time that the deployment was created
+    #[serde(
+        default = "crate::runtime::absent::<51, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<52, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub meta: std::collections::BTreeMap<String, String>,
     #[serde(
         rename = "originCacheRegion",
@@ -805,12 +967,20 @@ pub struct CancelDeploymentResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<CancelDeploymentProject>,
     /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
-    #[serde(rename = "readyState")]
+    #[serde(
+        rename = "readyState",
+        default = "crate::runtime::absent::<56, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ready_state: crate::shared::ReadyState,
     /// Substate of deployment when readyState is 'READY' Tracks whether or not deployment has seen production traffic: - STAGED: never seen production traffic - ROLLING: in the process of having production traffic gradually transitioned. - PROMOTED: has seen production traffic
     #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
     pub ready_substate: Option<crate::shared::ReadySubstate>,
     /// The regions the deployment exists in
+    #[serde(
+        default = "crate::runtime::absent::<58, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub regions: Vec<String>,
     /// flag to indicate if the deployment was deleted by retention policy
     #[serde(
@@ -825,14 +995,26 @@ pub struct CancelDeploymentResponse {
     /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CurrentDeploymentTarget>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<62, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::LatestDeploymentType,
     /// A number containing the date when the deployment was undeleted at milliseconds
     #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
     pub undeleted_at: Option<f64>,
     /// A string with the unique URL of the deployment
+    #[serde(
+        default = "crate::runtime::absent::<64, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// The platform version that was used to create the deployment.
+    #[serde(
+        default = "crate::runtime::absent::<65, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub version: i64,
     #[serde(
         rename = "oidcTokenClaims",
@@ -852,7 +1034,11 @@ pub struct CancelDeploymentResponse {
         skip_serializing_if = "Option::is_none",
     )]
     pub connect_configuration_id: Option<String>,
-    #[serde(rename = "createdIn")]
+    #[serde(
+        rename = "createdIn",
+        default = "crate::runtime::absent::<69, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_in: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crons: Option<Vec<Cron>>,
@@ -866,7 +1052,11 @@ pub struct CancelDeploymentResponse {
         skip_serializing_if = "Option::is_none",
     )]
     pub monorepo_manager: Option<String>,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<73, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     /// Since November 2023 this field defines a Secure Compute network that will only be used to deploy passive lambdas to (as in passiveRegions)
     #[serde(
@@ -875,10 +1065,18 @@ pub struct CancelDeploymentResponse {
         skip_serializing_if = "Option::is_none",
     )]
     pub passive_connect_configuration_id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<75, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub plan: crate::shared::Plan,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<76, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<77, _>")]
     pub routes: Option<Vec<CancelDeploymentRoute>>,
     #[serde(rename = "gitRepo", default, skip_serializing_if = "Option::is_none")]
     pub git_repo: Option<GitRepo>,
@@ -896,7 +1094,11 @@ pub struct CancelDeploymentResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentResponseBuild {
-    #[serde(rename = "use")]
+    #[serde(
+        rename = "use",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub use_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
@@ -1020,8 +1222,13 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteHasItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentRouteHasItemHost {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentRouteHasItemType,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub value: CancelDeploymentRouteHasItemValue,
 }
 
@@ -1145,8 +1352,16 @@ pub struct CancelDeploymentRouteHasItemValueWithEq {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentRouteHasItemWithKey {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentRouteHasItemWithKeyType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<CancelDeploymentRouteHasItemValue>,
@@ -1203,6 +1418,10 @@ impl std::fmt::Display for CancelDeploymentRouteHasItemWithKeyType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentRouteMitigate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: CancelDeploymentRouteMitigateAction,
 }
 
@@ -1252,9 +1471,21 @@ impl std::fmt::Display for CancelDeploymentRouteMitigateAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentRouteTransform {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentRouteTransformType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub op: CancelDeploymentRouteTransformOp,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub target: CancelDeploymentRouteTransformTarget,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub args: Option<crate::shared::Args>,
@@ -1311,6 +1542,7 @@ impl std::fmt::Display for CancelDeploymentRouteTransformOp {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentRouteTransformTarget {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub key: CancelDeploymentRouteTransformTargetKey,
 }
 
@@ -1441,15 +1673,31 @@ impl std::fmt::Display for CancelDeploymentRouteTransformType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentRouteWithContinueMiddleware {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub src: String,
-    #[serde(rename = "continue")]
+    #[serde(
+        rename = "continue",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub continue_: bool,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub middleware: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentRouteWithHandle {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub handle: Handle,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
@@ -1462,6 +1710,10 @@ pub struct CancelDeploymentRouteWithHandle {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentRouteWithHeaders {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub src: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest: Option<String>,
@@ -1510,10 +1762,22 @@ pub struct CancelDeploymentRouteWithHeaders {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CancelDeploymentTeam {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
 }
 
@@ -1522,7 +1786,11 @@ pub struct CancelDeploymentTeam {
 #[non_exhaustive]
 pub struct Checks {
     /// Condensed check data. Retrieve individual check and check run data using api-checks v2 routes.
-    #[serde(rename = "deployment-alias")]
+    #[serde(
+        rename = "deployment-alias",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_alias: DeploymentAlias,
 }
 
@@ -1713,13 +1981,29 @@ impl<'de> serde::Deserialize<'de> for CreateDeploymentGitSource {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentGitSourceBitbucketOwnerSlug {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner: String,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
 }
 impl CreateDeploymentGitSourceBitbucketOwnerSlug {
@@ -1748,13 +2032,25 @@ impl CreateDeploymentGitSourceBitbucketOwnerSlug {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentGitSourceBitbucketRepoUuid {
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
-    #[serde(rename = "repoUuid")]
+    #[serde(
+        rename = "repoUuid",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_uuid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
     #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
     pub workspace_uuid: Option<String>,
@@ -1789,13 +2085,29 @@ impl CreateDeploymentGitSourceBitbucketRepoUuid {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentGitSourceGithubLimitedOrgRepo {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub org: String,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
 }
 impl CreateDeploymentGitSourceGithubLimitedOrgRepo {
@@ -1824,13 +2136,21 @@ impl CreateDeploymentGitSourceGithubLimitedOrgRepo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentGitSourceGithubLimitedRepoId {
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
-    #[serde(rename = "repoId")]
+    #[serde(rename = "repoId", default = "crate::runtime::absent::<1, _>")]
     pub repo_id: CreateDeploymentGitSourceRepoId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
 }
 impl CreateDeploymentGitSourceGithubLimitedRepoId {
@@ -1857,13 +2177,29 @@ impl CreateDeploymentGitSourceGithubLimitedRepoId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentGitSourceGithubOrgRepo {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub org: String,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GitSourceType,
 }
 impl CreateDeploymentGitSourceGithubOrgRepo {
@@ -1892,13 +2228,21 @@ impl CreateDeploymentGitSourceGithubOrgRepo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentGitSourceGithubRepoId {
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
-    #[serde(rename = "repoId")]
+    #[serde(rename = "repoId", default = "crate::runtime::absent::<1, _>")]
     pub repo_id: CreateDeploymentGitSourceRepoId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GitSourceType,
 }
 impl CreateDeploymentGitSourceGithubRepoId {
@@ -1925,13 +2269,21 @@ impl CreateDeploymentGitSourceGithubRepoId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDeploymentGitSourceGitlab {
-    #[serde(rename = "projectId")]
+    #[serde(rename = "projectId", default = "crate::runtime::absent::<0, _>")]
     pub project_id: CreateDeploymentGitSourceRepoId,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGitlabProjectIdType,
 }
 impl CreateDeploymentGitSourceGitlab {
@@ -2179,6 +2531,10 @@ pub struct CreateDeploymentRequest {
     )]
     pub monorepo_manager: Option<String>,
     /// A string with the project name used in the deployment URL
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The target project identifier in which the deployment will be created. When defined, this parameter overrides name
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2288,7 +2644,15 @@ impl CreateDeploymentRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Cron {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub schedule: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub path: String,
 }
 
@@ -2296,8 +2660,16 @@ pub struct Cron {
 #[non_exhaustive]
 pub struct DeleteDeploymentResponse {
     /// The removed deployment ID.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// A constant with the final state of the deployment.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: DeleteDeploymentState,
 }
 
@@ -2344,8 +2716,16 @@ impl std::fmt::Display for DeleteDeploymentState {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeploymentAlias {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: DeploymentAliasState,
-    #[serde(rename = "startedAt")]
+    #[serde(
+        rename = "startedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub started_at: f64,
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<f64>,
@@ -2448,11 +2828,23 @@ impl std::fmt::Display for Direction {
 #[non_exhaustive]
 pub struct ExperimentalTrigger {
     /// Event type - must be "queue/v1beta" (REQUIRED)
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: ExperimentalTriggerType,
     /// Name of the queue topic to consume from (REQUIRED)
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub topic: String,
     /// Name of the consumer group for this trigger (REQUIRED)
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub consumer: String,
     /// Maximum number of delivery attempts for message processing (OPTIONAL) This represents the total number of times a message can be delivered, not the number of retries. Must be at least 1 if specified. Behavior when not specified depends on the server's default configuration.
     #[serde(rename = "maxDeliveries", default, skip_serializing_if = "Option::is_none")]
@@ -2607,11 +2999,19 @@ impl std::fmt::Display for FileEncoding {
 #[non_exhaustive]
 pub struct FileInlinedFile {
     /// The file content, it could be either a `base64` (useful for images, etc.) of the files or the plain content for source code
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub data: String,
     /// The file content encoding, it could be either a base64 (useful for images, etc.) of the files or the plain text for source code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<FileEncoding>,
     /// The file name including the whole path
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub file: String,
 }
 impl FileInlinedFile {
@@ -2635,9 +3035,17 @@ impl FileInlinedFile {
 #[non_exhaustive]
 pub struct FileTree {
     /// The name of the file tree entry
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// String indicating the type of file tree entry.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: FileTreeType,
     /// The unique identifier of the file (only valid for the `file` type)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2649,6 +3057,10 @@ pub struct FileTree {
     #[serde(rename = "contentType", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
     /// The file "mode" indicating file type and permissions.
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub mode: f64,
 }
 
@@ -2721,6 +3133,10 @@ impl std::fmt::Display for FileTreeType {
 #[non_exhaustive]
 pub struct FileUploadedFile {
     /// The file path relative to the project root
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub file: String,
     /// The file contents hashed with SHA1, used to check the integrity
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2862,6 +3278,7 @@ pub struct FlagsDefinitionsValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlagsDefinitionsValueOption {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub value: FlagJsonValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -2871,6 +3288,10 @@ pub struct FlagsDefinitionsValueOption {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FlagsWithDefinitions {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub definitions: std::collections::BTreeMap<String, FlagsDefinitionsValue>,
 }
 
@@ -3011,14 +3432,30 @@ impl std::fmt::Display for GetDeploymentEventsLevel {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDeploymentEventsPayload {
-    #[serde(rename = "deploymentId")]
+    #[serde(
+        rename = "deploymentId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<GetDeploymentEventsPayloadInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub date: f64,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub serial: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<f64>,
@@ -3033,8 +3470,16 @@ pub struct GetDeploymentEventsPayload {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDeploymentEventsPayloadInfo {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<String>,
@@ -3193,16 +3638,44 @@ impl std::fmt::Display for GetDeploymentEventsType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDeploymentEventsWithDateDeploymentId {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub date: f64,
-    #[serde(rename = "deploymentId")]
+    #[serde(
+        rename = "deploymentId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub info: GetDeploymentEventsPayloadInfo,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub serial: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetDeploymentEventsType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<GetDeploymentEventsLevel>,
@@ -3211,9 +3684,21 @@ pub struct GetDeploymentEventsWithDateDeploymentId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDeploymentEventsWithPayload {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetDeploymentEventsType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub payload: GetDeploymentEventsPayload,
 }
 
@@ -3225,11 +3710,23 @@ pub struct GetDeploymentLambdasAliasAssignedBootedAt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<Vec<String>>,
     /// A boolean that will be true when the aliases from the alias property were assigned successfully
-    #[serde(rename = "aliasAssigned")]
+    #[serde(
+        rename = "aliasAssigned",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias_assigned: bool,
-    #[serde(rename = "bootedAt")]
+    #[serde(
+        rename = "bootedAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub booted_at: f64,
-    #[serde(rename = "buildingAt")]
+    #[serde(
+        rename = "buildingAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub building_at: f64,
     /// Since April 2025 it necessary for On-Demand Concurrency Minutes calculation
     #[serde(
@@ -3238,9 +3735,17 @@ pub struct GetDeploymentLambdasAliasAssignedBootedAt {
         skip_serializing_if = "Option::is_none",
     )]
     pub build_container_finished_at: Option<f64>,
-    #[serde(rename = "buildSkipped")]
+    #[serde(
+        rename = "buildSkipped",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub build_skipped: bool,
     /// Information about the deployment creator
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub creator: CancelDeploymentCreator,
     #[serde(rename = "initReadyAt", default, skip_serializing_if = "Option::is_none")]
     pub init_ready_at: Option<f64>,
@@ -3253,9 +3758,17 @@ pub struct GetDeploymentLambdasAliasAssignedBootedAt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lambdas: Option<Vec<CancelDeploymentLambdasItem>>,
     /// A boolean representing if the deployment is public or not. By default this is `false`
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub public: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: crate::shared::ReadyState,
     /// The team that owns the deployment if any
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3283,16 +3796,36 @@ pub struct GetDeploymentLambdasAliasAssignedBootedAt {
     #[serde(rename = "aliasWarning", default, skip_serializing_if = "Option::is_none")]
     pub alias_warning: Option<AliasWarning>,
     /// A string holding the unique ID of the deployment
+    #[serde(
+        default = "crate::runtime::absent::<20, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// A number containing the date when the deployment was created in milliseconds
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<21, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
-    #[serde(rename = "readyState")]
+    #[serde(
+        rename = "readyState",
+        default = "crate::runtime::absent::<22, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ready_state: crate::shared::ReadyState,
     /// The name of the project associated with the deployment at the time that the deployment was created
+    #[serde(
+        default = "crate::runtime::absent::<23, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<24, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::LatestDeploymentType,
     /// An object that will contain a `code` and a `message` when the aliasing fails, otherwise the value will be `null`
     #[serde(rename = "aliasError", default, skip_serializing_if = "Option::is_none")]
@@ -3343,6 +3876,10 @@ pub struct GetDeploymentLambdasAliasAssignedBootedAt {
     pub passive_regions: Option<Vec<String>>,
     #[serde(rename = "gitSource", default, skip_serializing_if = "Option::is_none")]
     pub git_source: Option<GitSource>,
+    #[serde(
+        default = "crate::runtime::absent::<41, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub meta: std::collections::BTreeMap<String, String>,
     #[serde(
         rename = "originCacheRegion",
@@ -3360,6 +3897,10 @@ pub struct GetDeploymentLambdasAliasAssignedBootedAt {
     #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
     pub ready_substate: Option<crate::shared::ReadySubstate>,
     /// The regions the deployment exists in
+    #[serde(
+        default = "crate::runtime::absent::<46, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub regions: Vec<String>,
     /// flag to indicate if the deployment was deleted by retention policy
     #[serde(
@@ -3378,8 +3919,16 @@ pub struct GetDeploymentLambdasAliasAssignedBootedAt {
     #[serde(rename = "undeletedAt", default, skip_serializing_if = "Option::is_none")]
     pub undeleted_at: Option<f64>,
     /// A string with the unique URL of the deployment
+    #[serde(
+        default = "crate::runtime::absent::<51, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// The platform version that was used to create the deployment.
+    #[serde(
+        default = "crate::runtime::absent::<52, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub version: i64,
     #[serde(
         rename = "oidcTokenClaims",
@@ -3519,15 +4068,35 @@ impl<'de> serde::Deserialize<'de> for GetDeploymentResponse {
 #[non_exhaustive]
 pub struct GetDeploymentsDeployment {
     /// The unique identifier of the deployment.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The name of the deployment.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The project ID of the deployment
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
     /// The URL of the deployment.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// Timestamp of when the deployment got created.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: f64,
     /// The default route that should be used for screenshots and links if configured with microfrontends.
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
@@ -3555,9 +4124,17 @@ pub struct GetDeploymentsDeployment {
     #[serde(rename = "readyState", default, skip_serializing_if = "Option::is_none")]
     pub ready_state: Option<GetDeploymentsDeploymentReadyState>,
     /// The type of the deployment.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::LatestDeploymentType,
     /// Metadata information of the user who created the deployment.
+    #[serde(
+        default = "crate::runtime::absent::<13, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub creator: GetDeploymentsDeploymentCreator,
     /// Metadata information from the Git provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3596,7 +4173,7 @@ pub struct GetDeploymentsDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<Checks>,
     /// Vercel URL to inspect the deployment.
-    #[serde(rename = "inspectorUrl", default)]
+    #[serde(rename = "inspectorUrl", default = "crate::runtime::absent::<25, _>")]
     pub inspector_url: Option<String>,
     /// Error code when the deployment is in an error state.
     #[serde(rename = "errorCode", default, skip_serializing_if = "Option::is_none")]
@@ -3666,6 +4243,10 @@ pub struct GetDeploymentsDeployment {
 #[non_exhaustive]
 pub struct GetDeploymentsDeploymentCreator {
     /// The unique identifier of the user.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The email address of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3685,6 +4266,10 @@ pub struct GetDeploymentsDeploymentCreator {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDeploymentsDeploymentCustomEnvironment {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
@@ -3873,7 +4458,15 @@ impl std::fmt::Display for GetDeploymentsDeploymentTarget {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDeploymentsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployments: Vec<GetDeploymentsDeployment>,
 }
 
@@ -4017,7 +4610,7 @@ impl GitMetadata {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum GitRepo {
@@ -4031,56 +4624,193 @@ pub enum GitRepo {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GitRepo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<GitRepo> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "gitlab",
+                    |json| {
+                        crate::runtime::member::<GitRepoGitlab>(json)
+                            .map(GitRepo::Gitlab)
+                    },
+                ),
+                (
+                    "github",
+                    |json| {
+                        crate::runtime::member::<GitRepoGithub>(json)
+                            .map(GitRepo::Github)
+                    },
+                ),
+                (
+                    "bitbucket",
+                    |json| {
+                        crate::runtime::member::<GitRepoBitbucket>(json)
+                            .map(GitRepo::Bitbucket)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitRepoBitbucket {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner: String,
-    #[serde(rename = "repoUuid")]
+    #[serde(
+        rename = "repoUuid",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_uuid: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
-    #[serde(rename = "workspaceUuid")]
+    #[serde(
+        rename = "workspaceUuid",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub workspace_uuid: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub path: String,
-    #[serde(rename = "defaultBranch")]
+    #[serde(
+        rename = "defaultBranch",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub default_branch: String,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub private: bool,
-    #[serde(rename = "ownerType")]
+    #[serde(
+        rename = "ownerType",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_type: OwnerType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitRepoGithub {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub org: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo: String,
-    #[serde(rename = "repoId")]
+    #[serde(
+        rename = "repoId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_id: f64,
-    #[serde(rename = "repoOwnerId")]
+    #[serde(
+        rename = "repoOwnerId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_owner_id: f64,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub path: String,
-    #[serde(rename = "defaultBranch")]
+    #[serde(
+        rename = "defaultBranch",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub default_branch: String,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub private: bool,
-    #[serde(rename = "ownerType")]
+    #[serde(
+        rename = "ownerType",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_type: OwnerType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitRepoGitlab {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub namespace: String,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub path: String,
-    #[serde(rename = "defaultBranch")]
+    #[serde(
+        rename = "defaultBranch",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub default_branch: String,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub private: bool,
-    #[serde(rename = "ownerType")]
+    #[serde(
+        rename = "ownerType",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_type: OwnerType,
 }
 
@@ -4353,9 +5083,21 @@ impl<'de> serde::Deserialize<'de> for GitSource {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceBitbucketOwnerSlug {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4368,29 +5110,57 @@ pub struct GitSourceBitbucketOwnerSlug {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceBitbucketRefSha {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sha: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    #[serde(rename = "workspaceUuid")]
+    #[serde(
+        rename = "workspaceUuid",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub workspace_uuid: String,
-    #[serde(rename = "repoUuid")]
+    #[serde(
+        rename = "repoUuid",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_uuid: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceBitbucketRepoUuid {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceBitbucketRepoUuidType,
     #[serde(rename = "workspaceUuid", default, skip_serializing_if = "Option::is_none")]
     pub workspace_uuid: Option<String>,
-    #[serde(rename = "repoUuid")]
+    #[serde(
+        rename = "repoUuid",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_uuid: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4404,22 +5174,46 @@ pub struct GitSourceBitbucketRepoUuid {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceCustom {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceCustomType,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sha: String,
-    #[serde(rename = "gitUrl")]
+    #[serde(
+        rename = "gitUrl",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubCustomHostHostRepoId {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGithubCustomHostHostRepoIdType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub host: String,
-    #[serde(rename = "repoId")]
+    #[serde(rename = "repoId", default = "crate::runtime::absent::<2, _>")]
     pub repo_id: crate::shared::RepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4432,10 +5226,26 @@ pub struct GitSourceGithubCustomHostHostRepoId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubCustomHostOrgRepo {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGithubCustomHostHostRepoIdType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub host: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub org: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4448,13 +5258,33 @@ pub struct GitSourceGithubCustomHostOrgRepo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubCustomHostRefSha {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGithubCustomHostHostRepoIdType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub host: String,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sha: String,
-    #[serde(rename = "repoId")]
+    #[serde(
+        rename = "repoId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_id: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
@@ -4465,9 +5295,21 @@ pub struct GitSourceGithubCustomHostRefSha {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubLimitedOrgRepo {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub org: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4480,12 +5322,28 @@ pub struct GitSourceGithubLimitedOrgRepo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubLimitedRefSha {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sha: String,
-    #[serde(rename = "repoId")]
+    #[serde(
+        rename = "repoId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_id: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
@@ -4496,9 +5354,13 @@ pub struct GitSourceGithubLimitedRefSha {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubLimitedRepoId {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGithubLimitedRepoIdType,
-    #[serde(rename = "repoId")]
+    #[serde(rename = "repoId", default = "crate::runtime::absent::<1, _>")]
     pub repo_id: crate::shared::RepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4511,9 +5373,21 @@ pub struct GitSourceGithubLimitedRepoId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubOrgRepo {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GitSourceType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub org: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo: String,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4526,12 +5400,28 @@ pub struct GitSourceGithubOrgRepo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubRefSha {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GitSourceType,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sha: String,
-    #[serde(rename = "repoId")]
+    #[serde(
+        rename = "repoId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo_id: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
@@ -4542,9 +5432,13 @@ pub struct GitSourceGithubRefSha {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGithubRepoId {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GitSourceType,
-    #[serde(rename = "repoId")]
+    #[serde(rename = "repoId", default = "crate::runtime::absent::<1, _>")]
     pub repo_id: crate::shared::RepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4557,9 +5451,13 @@ pub struct GitSourceGithubRepoId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGitlabProjectId {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGitlabProjectIdType,
-    #[serde(rename = "projectId")]
+    #[serde(rename = "projectId", default = "crate::runtime::absent::<1, _>")]
     pub project_id: crate::shared::RepoId,
     #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
     pub ref_: Option<String>,
@@ -4572,12 +5470,28 @@ pub struct GitSourceGitlabProjectId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GitSourceGitlabRefSha {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CancelDeploymentGitSourceGitlabProjectIdType,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sha: String,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: f64,
 }
 
@@ -4769,8 +5683,16 @@ impl std::fmt::Display for ImagesFormat {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Integrations {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: IntegrationsStatus,
-    #[serde(rename = "startedAt")]
+    #[serde(
+        rename = "startedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub started_at: f64,
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<f64>,
@@ -4949,7 +5871,15 @@ impl std::fmt::Display for OomReport {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Outcome {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub kind: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub secrets: Vec<OutcomeSecret>,
 }
 impl Outcome {
@@ -4962,7 +5892,15 @@ impl Outcome {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OutcomeSecret {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
 }
 impl OutcomeSecret {
@@ -5102,17 +6040,45 @@ impl std::fmt::Display for Protocol {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Proxy {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub timestamp: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub method: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub host: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub path: String,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<f64>,
-    #[serde(rename = "userAgent")]
+    #[serde(
+        rename = "userAgent",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_agent: Vec<String>,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub referer: String,
     #[serde(rename = "clientIp", default, skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub region: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
@@ -5151,6 +6117,10 @@ pub struct RemotePattern {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
     /// Can be literal or wildcard. Single `*` matches a single subdomain. Double `**` matches any number of subdomains.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub hostname: String,
     /// Can be literal port such as `8080` or empty string meaning no port.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,8 +6,12 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRecordHttps {
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub priority: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub target: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
@@ -185,12 +189,16 @@ impl<'de> serde::Deserialize<'de> for CreateRecordResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRecordSrv {
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub priority: Option<f64>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub weight: Option<f64>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub port: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub target: String,
 }
 impl CreateRecordSrv {
@@ -224,16 +232,25 @@ impl CreateRecordSrv {
 #[non_exhaustive]
 pub struct CreateRecordWithHttps {
     /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: RecordType,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub https: CreateRecordHttps,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Required by the API; its type is not described.
+    #[serde(default = "crate::runtime::absent::<4, _>")]
     pub name: serde_json::Value,
 }
 impl CreateRecordWithHttps {
@@ -267,16 +284,32 @@ impl CreateRecordWithHttps {
 #[non_exhaustive]
 pub struct CreateRecordWithMxPriority {
     /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: RecordType,
     /// A subdomain name or an empty string for the root domain.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
     /// An MX record specifying the mail server responsible for accepting messages on behalf of the domain name.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
-    #[serde(rename = "mxPriority")]
+    #[serde(
+        rename = "mxPriority",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub mx_priority: f64,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,16 +348,25 @@ impl CreateRecordWithMxPriority {
 #[non_exhaustive]
 pub struct CreateRecordWithSrv {
     /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: RecordType,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub srv: CreateRecordSrv,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Required by the API; its type is not described.
+    #[serde(default = "crate::runtime::absent::<4, _>")]
     pub name: serde_json::Value,
 }
 impl CreateRecordWithSrv {
@@ -358,9 +400,17 @@ impl CreateRecordWithSrv {
 #[non_exhaustive]
 pub struct CreateRecordWithTypeName {
     /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: RecordType,
     /// A subdomain name or an empty string for the root domain.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -404,14 +454,26 @@ impl CreateRecordWithTypeName {
 #[non_exhaustive]
 pub struct CreateRecordWithTypeValue {
     /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: RecordType,
     /// A subdomain name or an empty string for the root domain.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
     /// The record value must be a valid IPv4 address.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -448,17 +510,26 @@ impl CreateRecordWithTypeValue {
 #[non_exhaustive]
 pub struct CreateRecordWithTypeValue5 {
     /// The type of record, it could be one of the valid DNS records.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: RecordType,
     /// The TTL value. Must be a number between 60 and 2147483647. Default value is 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
     /// A TXT record containing arbitrary text.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Required by the API; its type is not described.
+    #[serde(default = "crate::runtime::absent::<4, _>")]
     pub name: serde_json::Value,
 }
 impl CreateRecordWithTypeValue5 {
@@ -491,7 +562,15 @@ impl CreateRecordWithTypeValue5 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateRecordWithUpdated {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated: f64,
 }
 
@@ -550,22 +629,34 @@ impl<'de> serde::Deserialize<'de> for GetRecordsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRecordsWithPagination {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub records: Vec<Record>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRecordsWithRecords {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub records: Vec<Record>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Https {
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub priority: Option<i64>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
@@ -599,24 +690,48 @@ impl Https {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Record {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: RecordType,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
     pub mx_priority: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub creator: String,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<8, _>")]
     pub created: Option<f64>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<9, _>")]
     pub updated: Option<f64>,
-    #[serde(rename = "createdAt", default)]
+    #[serde(rename = "createdAt", default = "crate::runtime::absent::<10, _>")]
     pub created_at: Option<f64>,
-    #[serde(rename = "updatedAt", default)]
+    #[serde(rename = "updatedAt", default = "crate::runtime::absent::<11, _>")]
     pub updated_at: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
@@ -711,13 +826,13 @@ impl std::fmt::Display for RecordType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Srv {
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub target: Option<String>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub weight: Option<i64>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub port: Option<i64>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<3, _>")]
     pub priority: Option<i64>,
 }
 impl Srv {
@@ -839,16 +954,44 @@ impl UpdateRecordRequest {
 pub struct UpdateRecordResponse {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub creator: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "recordType")]
+    #[serde(
+        rename = "recordType",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub record_type: RecordType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: UpdateRecordType,
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,

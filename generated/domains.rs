@@ -50,16 +50,40 @@ impl std::fmt::Display for AcceptedChallenge {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuyDomainCreatedResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: BuyDomainDomain,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuyDomainDomain {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ns: Vec<String>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub verified: bool,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: f64,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pending: bool,
 }
 
@@ -67,6 +91,10 @@ pub struct BuyDomainDomain {
 #[non_exhaustive]
 pub struct BuyDomainRequest {
     /// The domain name to purchase.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The price you expect to be charged for the purchase.
     #[serde(rename = "expectedPrice", default, skip_serializing_if = "Option::is_none")]
@@ -75,28 +103,64 @@ pub struct BuyDomainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew: Option<bool>,
     /// The country of the domain registrant
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub country: String,
     /// The company name of the domain registrant
     #[serde(rename = "orgName", default, skip_serializing_if = "Option::is_none")]
     pub org_name: Option<String>,
     /// The first name of the domain registrant
-    #[serde(rename = "firstName")]
+    #[serde(
+        rename = "firstName",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub first_name: String,
     /// The last name of the domain registrant
-    #[serde(rename = "lastName")]
+    #[serde(
+        rename = "lastName",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_name: String,
     /// The street address of the domain registrant
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub address1: String,
     /// The city of the domain registrant
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub city: String,
     /// The state of the domain registrant
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: String,
     /// The postal code of the domain registrant
-    #[serde(rename = "postalCode")]
+    #[serde(
+        rename = "postalCode",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub postal_code: String,
     /// The phone number of the domain registrant
+    #[serde(
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub phone: String,
     /// The email of the domain registrant
+    #[serde(
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
 }
 impl BuyDomainRequest {
@@ -152,8 +216,16 @@ impl BuyDomainRequest {
 #[non_exhaustive]
 pub struct CheckDomainPriceResponse {
     /// The domain price in USD.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub price: f64,
     /// The number of years the domain could be held before paying again.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub period: f64,
 }
 
@@ -330,6 +402,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrTransferDomainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateOrTransferDomainResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: Domain,
 }
 
@@ -338,8 +414,16 @@ pub struct CreateOrTransferDomainResponse {
 #[non_exhaustive]
 pub struct CreateOrTransferDomainWithAuthCode {
     /// The domain operation to perform. It can be either `add` or `move-in`.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub method: String,
     /// The domain name you want to add.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The authorization code assigned to the domain.
     #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
@@ -378,6 +462,10 @@ pub struct CreateOrTransferDomainWithCdnEnabled {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// The domain name you want to add.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Whether the domain has the Vercel Edge Network enabled or not.
     #[serde(rename = "cdnEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -417,8 +505,16 @@ impl CreateOrTransferDomainWithCdnEnabled {
 #[non_exhaustive]
 pub struct CreateOrTransferDomainWithToken {
     /// The domain operation to perform. It can be either `add` or `move-in`.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub method: String,
     /// The domain name you want to add.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The move-in token from Move Requested email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -453,11 +549,23 @@ impl std::fmt::Debug for CreateOrTransferDomainWithToken {
 #[non_exhaustive]
 pub struct Domain {
     /// If the domain has the ownership verified.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub verified: bool,
     /// A list of the current nameservers of the domain.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub nameservers: Vec<String>,
     /// A list of the intended nameservers for the domain to point to Vercel DNS.
-    #[serde(rename = "intendedNameservers")]
+    #[serde(
+        rename = "intendedNameservers",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub intended_nameservers: Vec<String>,
     /// A list of custom nameservers for the domain to point to. Only applies to domains purchased with Vercel.
     #[serde(
@@ -467,24 +575,40 @@ pub struct Domain {
     )]
     pub custom_nameservers: Option<Vec<String>>,
     /// An object containing information of the domain creator, including the user's id, username, and email.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub creator: DomainCreator,
     /// Whether or not the domain is registered with Name.com. If set to `true`, the domain is registered with Name.com.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registrar: Option<Registrar>,
-    #[serde(rename = "teamId", default)]
+    #[serde(rename = "teamId", default = "crate::runtime::absent::<6, _>")]
     pub team_id: Option<String>,
     /// Timestamp in milliseconds when the domain was created in the registry.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// If it was purchased through Vercel, the timestamp in milliseconds when it was purchased.
-    #[serde(rename = "boughtAt", default)]
+    #[serde(rename = "boughtAt", default = "crate::runtime::absent::<8, _>")]
     pub bought_at: Option<f64>,
     /// Timestamp in milliseconds at which the domain is set to expire. `null` if not bought with Vercel.
-    #[serde(rename = "expiresAt", default)]
+    #[serde(rename = "expiresAt", default = "crate::runtime::absent::<9, _>")]
     pub expires_at: Option<f64>,
     /// The unique identifier of the domain.
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The domain name.
+    #[serde(
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Timestamp in milliseconds at which the domain was ordered.
     #[serde(rename = "orderedAt", default, skip_serializing_if = "Option::is_none")]
@@ -493,7 +617,11 @@ pub struct Domain {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew: Option<bool>,
     /// The type of service the domain is handled by. `external` if the DNS is externally handled, `zeit.world` if handled with Vercel, or `na` if the service is not available.
-    #[serde(rename = "serviceType")]
+    #[serde(
+        rename = "serviceType",
+        default = "crate::runtime::absent::<14, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub service_type: ServiceType,
     /// Timestamp in milliseconds at which the domain was successfully transferred into Vercel. `null` if the transfer is still processing or was never transferred in.
     #[serde(rename = "transferredAt", default, skip_serializing_if = "Option::is_none")]
@@ -505,7 +633,11 @@ pub struct Domain {
         skip_serializing_if = "Option::is_none",
     )]
     pub transfer_started_at: Option<f64>,
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<17, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
 }
 
@@ -513,7 +645,15 @@ pub struct Domain {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainCreator {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
@@ -523,6 +663,10 @@ pub struct DomainCreator {
         skip_serializing_if = "Option::is_none",
     )]
     pub is_domain_reseller: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 
@@ -530,7 +674,15 @@ pub struct DomainCreator {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainConfigRecommendedCnameItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rank: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
 }
 
@@ -538,7 +690,15 @@ pub struct GetDomainConfigRecommendedCnameItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainConfigRecommendedIPv4Item {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rank: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: Vec<String>,
 }
 
@@ -546,31 +706,63 @@ pub struct GetDomainConfigRecommendedIPv4Item {
 #[non_exhaustive]
 pub struct GetDomainConfigResponse {
     /// How we see the domain's configuration. - `CNAME`: Domain has a CNAME pointing to Vercel. - `A`: Domain's A record is resolving to Vercel. - `http`: Domain is resolving to Vercel but may be behind a Proxy. - `dns-01`: Domain is not resolving to Vercel but dns-01 challenge is enabled. - `null`: Domain is not resolving to Vercel.
-    #[serde(rename = "configuredBy", default)]
+    #[serde(rename = "configuredBy", default = "crate::runtime::absent::<0, _>")]
     pub configured_by: Option<ConfiguredBy>,
     /// Which challenge types the domain can use for issuing certs.
-    #[serde(rename = "acceptedChallenges")]
+    #[serde(
+        rename = "acceptedChallenges",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub accepted_challenges: Vec<AcceptedChallenge>,
     /// Recommended IPv4s for the domain. rank=1 is the preferred value(s) to use. Only using 1 ip value is acceptable.
-    #[serde(rename = "recommendedIPv4")]
+    #[serde(
+        rename = "recommendedIPv4",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub recommended_i_pv4: Vec<GetDomainConfigRecommendedIPv4Item>,
     /// Recommended CNAMEs for the domain. rank=1 is the preferred value to use.
-    #[serde(rename = "recommendedCNAME")]
+    #[serde(
+        rename = "recommendedCNAME",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub recommended_cname: Vec<GetDomainConfigRecommendedCnameItem>,
     /// Whether or not the domain is configured AND we can automatically generate a TLS certificate.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub misconfigured: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainDomain {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub suffix: bool,
     /// If the domain has the ownership verified.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub verified: bool,
     /// A list of the current nameservers of the domain.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub nameservers: Vec<String>,
     /// A list of the intended nameservers for the domain to point to Vercel DNS.
-    #[serde(rename = "intendedNameservers")]
+    #[serde(
+        rename = "intendedNameservers",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub intended_nameservers: Vec<String>,
     /// A list of custom nameservers for the domain to point to. Only applies to domains purchased with Vercel.
     #[serde(
@@ -580,24 +772,40 @@ pub struct GetDomainDomain {
     )]
     pub custom_nameservers: Option<Vec<String>>,
     /// An object containing information of the domain creator, including the user's id, username, and email.
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub creator: DomainCreator,
     /// Whether or not the domain is registered with Name.com. If set to `true`, the domain is registered with Name.com.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registrar: Option<Registrar>,
-    #[serde(rename = "teamId", default)]
+    #[serde(rename = "teamId", default = "crate::runtime::absent::<7, _>")]
     pub team_id: Option<String>,
     /// If it was purchased through Vercel, the timestamp in milliseconds when it was purchased.
-    #[serde(rename = "boughtAt", default)]
+    #[serde(rename = "boughtAt", default = "crate::runtime::absent::<8, _>")]
     pub bought_at: Option<f64>,
     /// The domain name.
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Timestamp in milliseconds when the domain was created in the registry.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// Timestamp in milliseconds at which the domain is set to expire. `null` if not bought with Vercel.
-    #[serde(rename = "expiresAt", default)]
+    #[serde(rename = "expiresAt", default = "crate::runtime::absent::<11, _>")]
     pub expires_at: Option<f64>,
     /// The unique identifier of the domain.
+    #[serde(
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// Timestamp in milliseconds at which the domain was ordered.
     #[serde(rename = "orderedAt", default, skip_serializing_if = "Option::is_none")]
@@ -606,7 +814,11 @@ pub struct GetDomainDomain {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew: Option<bool>,
     /// The type of service the domain is handled by. `external` if the DNS is externally handled, `zeit.world` if handled with Vercel, or `na` if the service is not available.
-    #[serde(rename = "serviceType")]
+    #[serde(
+        rename = "serviceType",
+        default = "crate::runtime::absent::<15, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub service_type: ServiceType,
     /// Timestamp in milliseconds at which the domain was successfully transferred into Vercel. `null` if the transfer is still processing or was never transferred in.
     #[serde(rename = "transferredAt", default, skip_serializing_if = "Option::is_none")]
@@ -618,23 +830,47 @@ pub struct GetDomainDomain {
         skip_serializing_if = "Option::is_none",
     )]
     pub transfer_started_at: Option<f64>,
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<18, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: GetDomainDomain,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainTransferChargeAndRenew {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub transferable: bool,
-    #[serde(rename = "transferPolicy")]
+    #[serde(
+        rename = "transferPolicy",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub transfer_policy: TransferPolicy,
 }
 
@@ -817,20 +1053,40 @@ impl std::fmt::Display for GetDomainTransferTransferPolicy {
 #[non_exhaustive]
 pub struct GetDomainTransferWithTransferableTransferPolicy {
     /// Whether or not the domain is transferable
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub transferable: bool,
     /// The domain's transfer policy (depends on TLD requirements). `charge-and-renew`: transfer will charge for renewal and will renew the existing domain's registration. `no-charge-no-change`: transfer will have no change to registration period and does not require charge. `no-change`: transfer charge is required, but no change in registration period. `new-term`: transfer charge is required and a new registry term is set based on the transfer date. `not-supported`: transfers are not supported for this domain or TLD. `null`: This TLD is not supported by Vercel's Registrar.
-    #[serde(rename = "transferPolicy", default)]
+    #[serde(rename = "transferPolicy", default = "crate::runtime::absent::<1, _>")]
     pub transfer_policy: Option<GetDomainTransferTransferPolicy>,
     /// Description associated with transferable state.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
     /// The current state of an ongoing transfer. `pending_owner`: Awaiting approval by domain's admin contact (every transfer begins with this status). If approval is not given within five days, the transfer is cancelled. `pending_admin`: Waiting for approval by Vercel Registrar admin. `pending_registry`: Awaiting registry approval (the transfer completes after 7 days unless it is declined by the current registrar). `completed`: The transfer completed successfully. `cancelled`: The transfer was cancelled. `undef`: No transfer exists for this domain. `unknown`: This TLD is not supported by Vercel's Registrar.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: GetDomainTransferStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domains: Vec<Domain>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
@@ -981,6 +1237,10 @@ impl PatchDomainWithDestination {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchDomainWithMoved {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub moved: bool,
 }
 
@@ -1044,7 +1304,15 @@ impl PatchDomainWithRenew {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchDomainWithToken {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub moved: bool,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub token: String,
 }
 impl std::fmt::Debug for PatchDomainWithToken {

@@ -7,8 +7,20 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AdditionalContactInfoRequired {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: AdditionalContactInfoRequiredCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -53,8 +65,20 @@ impl std::fmt::Display for AdditionalContactInfoRequiredCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BadRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: BadRequestCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -266,15 +290,31 @@ impl<'de> serde::Deserialize<'de> for BuyDomainsBadRequestError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuyDomainsDomain {
-    #[serde(rename = "domainName")]
+    #[serde(
+        rename = "domainName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain_name: DomainName,
     /// Whether the domain should be auto-renewed before it expires. This can be configured later through the Vercel Dashboard or the [Update auto-renew for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/update-auto-renew-for-a-domain) endpoint.
-    #[serde(rename = "autoRenew")]
+    #[serde(
+        rename = "autoRenew",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auto_renew: bool,
     /// The number of years to purchase the domain for.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub years: f64,
     /// The expected price for the domain. Use the [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain) endpoint to retrieve the price data for a domain.
-    #[serde(rename = "expectedPrice")]
+    #[serde(
+        rename = "expectedPrice",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expected_price: f64,
 }
 impl BuyDomainsDomain {
@@ -339,16 +379,32 @@ impl<'de> serde::Deserialize<'de> for BuyDomainsForbiddenError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuyDomainsLinksValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub href: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub method: Method,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuyDomainsRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domains: Vec<BuyDomainsDomain>,
     /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
-    #[serde(rename = "contactInformation")]
+    #[serde(
+        rename = "contactInformation",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub contact_information: ContactInformation,
 }
 impl BuyDomainsRequest {
@@ -367,9 +423,17 @@ impl BuyDomainsRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BuyDomainsResponse {
-    #[serde(rename = "orderId")]
+    #[serde(
+        rename = "orderId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub order_id: String,
-    #[serde(rename = "_links")]
+    #[serde(
+        rename = "_links",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub links: std::collections::BTreeMap<String, BuyDomainsLinksValue>,
 }
 
@@ -520,15 +584,31 @@ impl<'de> serde::Deserialize<'de> for BuySingleDomainBadRequestError {
 #[non_exhaustive]
 pub struct BuySingleDomainRequest {
     /// Whether the domain should be auto-renewed before it expires. This can be configured later through the Vercel Dashboard or the [Update auto-renew for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/update-auto-renew-for-a-domain) endpoint.
-    #[serde(rename = "autoRenew")]
+    #[serde(
+        rename = "autoRenew",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auto_renew: bool,
     /// The number of years to purchase the domain for.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub years: f64,
     /// The expected price for the domain. Use the [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain) endpoint to retrieve the price data for a domain.
-    #[serde(rename = "expectedPrice")]
+    #[serde(
+        rename = "expectedPrice",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expected_price: f64,
     /// The contact information for the domain. Some TLDs require additional contact information. Use the [Get contact info schema](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-contact-info-schema) endpoint to retrieve the required fields.
-    #[serde(rename = "contactInformation")]
+    #[serde(
+        rename = "contactInformation",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub contact_information: ContactInformation,
 }
 impl BuySingleDomainRequest {
@@ -552,18 +632,54 @@ impl BuySingleDomainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactInformation {
-    #[serde(rename = "firstName")]
+    #[serde(
+        rename = "firstName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub first_name: NonEmptyTrimmedString,
-    #[serde(rename = "lastName")]
+    #[serde(
+        rename = "lastName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_name: NonEmptyTrimmedString,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: EmailAddress,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub phone: E164PhoneNumber,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub address1: NonEmptyTrimmedString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address2: Option<NonEmptyTrimmedString>,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub city: NonEmptyTrimmedString,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: NonEmptyTrimmedString,
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub zip: NonEmptyTrimmedString,
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub country: CountryCode,
     #[serde(rename = "companyName", default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<NonEmptyTrimmedString>,
@@ -634,8 +750,20 @@ pub type CountryCode = String;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DnssecEnabled {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DnssecEnabledCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -681,8 +809,20 @@ impl std::fmt::Display for DnssecEnabledCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainAlreadyOwned {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DomainAlreadyOwnedCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -728,8 +868,20 @@ impl std::fmt::Display for DomainAlreadyOwnedCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainAlreadyRenewing {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DomainAlreadyRenewingCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -777,8 +929,20 @@ pub type DomainName = String;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainNotAvailable {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DomainNotAvailableCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -824,8 +988,20 @@ impl std::fmt::Display for DomainNotAvailableCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainNotFound {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DomainNotFoundCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -871,8 +1047,20 @@ impl std::fmt::Display for DomainNotFoundCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainNotRegistered {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DomainNotRegisteredCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -918,8 +1106,20 @@ impl std::fmt::Display for DomainNotRegisteredCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainNotRenewable {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DomainNotRenewableCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -965,8 +1165,20 @@ impl std::fmt::Display for DomainNotRenewableCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DomainTooShort {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DomainTooShortCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1012,8 +1224,20 @@ impl std::fmt::Display for DomainTooShortCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DuplicateDomains {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: DuplicateDomainsCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1065,8 +1289,20 @@ pub type EmailAddress = String;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExpectedPriceMismatch {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: ExpectedPriceMismatchCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1111,8 +1347,20 @@ impl std::fmt::Display for ExpectedPriceMismatchCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Forbidden {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: ForbiddenCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1158,6 +1406,10 @@ impl std::fmt::Display for ForbiddenCode {
 #[non_exhaustive]
 pub struct GetBulkAvailabilityRequest {
     /// an array of at most 50 item(s)
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domains: Vec<DomainName>,
 }
 impl GetBulkAvailabilityRequest {
@@ -1170,13 +1422,25 @@ impl GetBulkAvailabilityRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBulkAvailabilityResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub results: Vec<GetBulkAvailabilityResult>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBulkAvailabilityResult {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: DomainName,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub available: bool,
 }
 
@@ -1272,7 +1536,11 @@ impl<'de> serde::Deserialize<'de> for GetDomainAuthCodeBadRequestError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainAuthCodeResponse {
-    #[serde(rename = "authCode")]
+    #[serde(
+        rename = "authCode",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auth_code: String,
 }
 
@@ -1343,21 +1611,29 @@ impl<'de> serde::Deserialize<'de> for GetDomainPriceBadRequestError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainPriceResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub years: f64,
     /// The price for purchasing this domain for the given number of years. If null, the domain is not available for purchase for the given number of years.
-    #[serde(rename = "purchasePrice", default)]
+    #[serde(rename = "purchasePrice", default = "crate::runtime::absent::<1, _>")]
     pub purchase_price: Option<f64>,
     /// The price for renewing this domain for the given number of years. If null, the domain cannot be renewed for the given number of years.
-    #[serde(rename = "renewalPrice", default)]
+    #[serde(rename = "renewalPrice", default = "crate::runtime::absent::<2, _>")]
     pub renewal_price: Option<f64>,
     /// The price for transferring this domain in for the given number of years. If null, the domain cannot be transferred in for the given number of years.
-    #[serde(rename = "transferPrice", default)]
+    #[serde(rename = "transferPrice", default = "crate::runtime::absent::<3, _>")]
     pub transfer_price: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainTransferInResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: GetDomainTransferInStatus,
 }
 
@@ -1454,7 +1730,7 @@ impl std::fmt::Display for GetDomainTransferInStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "purchaseType")]
 #[non_exhaustive]
 pub enum GetOrderDomain {
@@ -1468,18 +1744,71 @@ pub enum GetOrderDomain {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GetOrderDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<GetOrderDomain> = crate::runtime::Tagged {
+            tag: "purchaseType",
+            variants: &[
+                (
+                    "purchase",
+                    |json| {
+                        crate::runtime::member::<GetOrderDomainPurchase>(json)
+                            .map(GetOrderDomain::Purchase)
+                    },
+                ),
+                (
+                    "renewal",
+                    |json| {
+                        crate::runtime::member::<GetOrderDomainRenewal>(json)
+                            .map(GetOrderDomain::Renewal)
+                    },
+                ),
+                (
+                    "transfer",
+                    |json| {
+                        crate::runtime::member::<GetOrderDomainPurchase>(json)
+                            .map(GetOrderDomain::Transfer)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderDomainPurchase {
-    #[serde(rename = "autoRenew")]
+    #[serde(
+        rename = "autoRenew",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auto_renew: bool,
     /// The number of years the domain is being purchased for.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub years: f64,
-    #[serde(rename = "domainName")]
+    #[serde(
+        rename = "domainName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain_name: DomainName,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: GetOrderDomainStatus,
     /// The price for the domain.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub price: f64,
 }
 
@@ -1487,11 +1816,27 @@ pub struct GetOrderDomainPurchase {
 #[non_exhaustive]
 pub struct GetOrderDomainRenewal {
     /// The number of years the domain is being renewed for.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub years: f64,
-    #[serde(rename = "domainName")]
+    #[serde(
+        rename = "domainName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain_name: DomainName,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: GetOrderDomainStatus,
     /// The price for the domain.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub price: f64,
 }
 
@@ -1553,7 +1898,7 @@ impl std::fmt::Display for GetOrderDomainStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "code")]
 #[non_exhaustive]
 pub enum GetOrderError {
@@ -1569,23 +1914,79 @@ pub enum GetOrderError {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GetOrderError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<GetOrderError> = crate::runtime::Tagged {
+            tag: "code",
+            variants: &[
+                (
+                    "payment-failed",
+                    |json| {
+                        crate::runtime::member::<
+                            crate::shared::DrainsSourceSelfServed,
+                        >(json)
+                            .map(GetOrderError::PaymentFailed)
+                    },
+                ),
+                (
+                    "tld-outage",
+                    |json| {
+                        crate::runtime::member::<GetOrderErrorTldOutage>(json)
+                            .map(GetOrderError::TldOutage)
+                    },
+                ),
+                (
+                    "price-mismatch",
+                    |json| {
+                        crate::runtime::member::<GetOrderErrorPriceMismatch>(json)
+                            .map(GetOrderError::PriceMismatch)
+                    },
+                ),
+                (
+                    "unexpected-error",
+                    |json| {
+                        crate::runtime::member::<
+                            crate::shared::DrainsSourceSelfServed,
+                        >(json)
+                            .map(GetOrderError::UnexpectedError)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderErrorDetails {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tlds: Vec<Tld>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderErrorPriceMismatch {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub details: GetOrderErrorPriceMismatchDetails,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderErrorPriceMismatchDetails {
-    #[serde(rename = "expectedPrice")]
+    #[serde(
+        rename = "expectedPrice",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expected_price: f64,
     #[serde(rename = "actualPrice", default, skip_serializing_if = "Option::is_none")]
     pub actual_price: Option<f64>,
@@ -1594,15 +1995,31 @@ pub struct GetOrderErrorPriceMismatchDetails {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderErrorTldOutage {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub details: GetOrderErrorDetails,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderResponse {
-    #[serde(rename = "orderId")]
+    #[serde(
+        rename = "orderId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub order_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domains: Vec<GetOrderDomain>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: GetOrderStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<GetOrderError>,
@@ -1710,15 +2127,35 @@ impl<'de> serde::Deserialize<'de> for GetTldPriceBadRequestError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HttpApiDecodeError {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub issues: Vec<Issue>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalServerError {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: InternalServerErrorCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1764,8 +2201,20 @@ impl std::fmt::Display for InternalServerErrorCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvalidAdditionalContactInfo {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: InvalidAdditionalContactInfoCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1812,8 +2261,16 @@ impl std::fmt::Display for InvalidAdditionalContactInfoCode {
 #[non_exhaustive]
 pub struct Issue {
     /// The path to the property where the issue occurred
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub path: Vec<PropertyKey>,
     /// A descriptive message explaining the issue
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1883,8 +2340,20 @@ pub type NonEmptyTrimmedString = String;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NotAuthorizedForScope {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: NotAuthorizedForScopeCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1929,8 +2398,20 @@ impl std::fmt::Display for NotAuthorizedForScopeCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NotFound {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: NotFoundCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -1979,8 +2460,20 @@ pub type NumberFromString = String;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderTooExpensive {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: OrderTooExpensiveCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -2072,8 +2565,16 @@ impl<'de> serde::Deserialize<'de> for PropertyKey {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PropertyKeySymbol {
-    #[serde(rename = "_tag")]
+    #[serde(
+        rename = "_tag",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tag: Tag,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
 }
 
@@ -2191,18 +2692,54 @@ impl<'de> serde::Deserialize<'de> for RenewDomainBadRequestError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RenewDomainContactInformation {
-    #[serde(rename = "firstName")]
+    #[serde(
+        rename = "firstName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub first_name: NonEmptyTrimmedString,
-    #[serde(rename = "lastName")]
+    #[serde(
+        rename = "lastName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_name: NonEmptyTrimmedString,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: EmailAddress,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub phone: E164PhoneNumber,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub address1: NonEmptyTrimmedString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address2: Option<NonEmptyTrimmedString>,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub city: NonEmptyTrimmedString,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: NonEmptyTrimmedString,
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub zip: NonEmptyTrimmedString,
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub country: CountryCode,
     #[serde(rename = "companyName", default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<NonEmptyTrimmedString>,
@@ -2259,9 +2796,17 @@ impl RenewDomainContactInformation {
 #[non_exhaustive]
 pub struct RenewDomainRequest {
     /// The number of years to renew the domain for.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub years: f64,
     /// The expected price for the domain. Use the [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain) endpoint to retrieve the price data for a domain.
-    #[serde(rename = "expectedPrice")]
+    #[serde(
+        rename = "expectedPrice",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expected_price: f64,
     #[serde(
         rename = "contactInformation",
@@ -2292,7 +2837,15 @@ impl RenewDomainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetryAfter {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub str: String,
 }
 
@@ -2337,9 +2890,17 @@ impl std::fmt::Display for Tag {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tld {
-    #[serde(rename = "tldName")]
+    #[serde(
+        rename = "tldName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tld_name: String,
-    #[serde(rename = "endsAt")]
+    #[serde(
+        rename = "endsAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ends_at: String,
 }
 
@@ -2347,8 +2908,20 @@ pub struct Tld {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TldNotSupported {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: TldNotSupportedCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -2394,8 +2967,20 @@ impl std::fmt::Display for TldNotSupportedCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TooManyDomains {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: TooManyDomainsCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -2440,11 +3025,31 @@ impl std::fmt::Display for TooManyDomainsCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TooManyRequests {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: TooManyRequestsCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
-    #[serde(rename = "retryAfter")]
+    #[serde(
+        rename = "retryAfter",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub retry_after: RetryAfter,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub limit: TooManyRequestsLimit,
 }
 
@@ -2489,8 +3094,20 @@ impl std::fmt::Display for TooManyRequestsCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TooManyRequestsLimit {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub total: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub remaining: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reset: f64,
 }
 
@@ -2635,17 +3252,37 @@ impl<'de> serde::Deserialize<'de> for TransferInDomainBadRequestError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransferInDomainRequest {
-    #[serde(rename = "authCode")]
+    #[serde(
+        rename = "authCode",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auth_code: String,
     /// Whether the domain should be auto-renewed before it expires. This can be configured later through the Vercel Dashboard or the [Update auto-renew for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/update-auto-renew-for-a-domain) endpoint.
-    #[serde(rename = "autoRenew")]
+    #[serde(
+        rename = "autoRenew",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auto_renew: bool,
     /// The number of years to renew the domain for once it is transferred in. This must be a valid number of transfer years for the TLD.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub years: f64,
     /// The expected price for the domain. Use the [Get price data for a domain](https://vercel.com/docs/rest-api/reference/endpoints/domains-registrar/get-price-data-for-a-domain) endpoint to retrieve the price data for a domain.
-    #[serde(rename = "expectedPrice")]
+    #[serde(
+        rename = "expectedPrice",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expected_price: f64,
-    #[serde(rename = "contactInformation")]
+    #[serde(
+        rename = "contactInformation",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub contact_information: RenewDomainContactInformation,
 }
 impl TransferInDomainRequest {
@@ -2670,8 +3307,20 @@ impl TransferInDomainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Unauthorized {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: UnauthorizedCode,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -2789,7 +3438,11 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainAutoRenewBadRequestError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDomainAutoRenewRequest {
-    #[serde(rename = "autoRenew")]
+    #[serde(
+        rename = "autoRenew",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auto_renew: bool,
 }
 impl UpdateDomainAutoRenewRequest {
@@ -2802,6 +3455,10 @@ impl UpdateDomainAutoRenewRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDomainNameserversRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub nameservers: Vec<Nameserver>,
 }
 impl UpdateDomainNameserversRequest {
@@ -2897,11 +3554,11 @@ pub enum BuyDomainsError {
 impl crate::DeclaredError for BuyDomainsError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3001,11 +3658,11 @@ pub enum BuySingleDomainError {
 impl crate::DeclaredError for BuySingleDomainError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3100,11 +3757,11 @@ pub enum GetBulkAvailabilityError {
 impl crate::DeclaredError for GetBulkAvailabilityError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3199,11 +3856,11 @@ pub enum GetContactInfoSchemaError {
 impl crate::DeclaredError for GetContactInfoSchemaError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3301,12 +3958,12 @@ pub enum GetDomainAuthCodeError {
 impl crate::DeclaredError for GetDomainAuthCodeError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            404 => crate::runtime::error_body(body).map(Self::NotFound),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3404,12 +4061,12 @@ pub enum GetDomainAvailabilityError {
 impl crate::DeclaredError for GetDomainAvailabilityError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            404 => crate::runtime::error_body(body).map(Self::NotFound),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3511,11 +4168,11 @@ pub enum GetDomainPriceError {
 impl crate::DeclaredError for GetDomainPriceError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3613,12 +4270,12 @@ pub enum GetDomainTransferInError {
 impl crate::DeclaredError for GetDomainTransferInError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            404 => crate::runtime::error_body(body).map(Self::NotFound),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3712,12 +4369,12 @@ pub enum GetOrderError2 {
 impl crate::DeclaredError for GetOrderError2 {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            404 => crate::runtime::error_body(body).map(Self::NotFound),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3803,11 +4460,11 @@ pub enum GetSupportedTldsError {
 impl crate::DeclaredError for GetSupportedTldsError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -3906,11 +4563,11 @@ pub enum GetTldPriceError {
 impl crate::DeclaredError for GetTldPriceError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -4013,12 +4670,12 @@ pub enum RenewDomainError {
 impl crate::DeclaredError for RenewDomainError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            404 => crate::runtime::error_body(body).map(Self::NotFound),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -4118,11 +4775,11 @@ pub enum TransferInDomainError {
 impl crate::DeclaredError for TransferInDomainError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -4223,12 +4880,12 @@ pub enum UpdateDomainAutoRenewError {
 impl crate::DeclaredError for UpdateDomainAutoRenewError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            404 => crate::runtime::error_body(body).map(Self::NotFound),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }
@@ -4329,12 +4986,12 @@ pub enum UpdateDomainNameserversError {
 impl crate::DeclaredError for UpdateDomainNameserversError {
     fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         match status.as_u16() {
-            400 => serde_json::from_slice(body).ok().map(Self::BadRequest),
-            401 => serde_json::from_slice(body).ok().map(Self::Unauthorized),
-            403 => serde_json::from_slice(body).ok().map(Self::Forbidden),
-            404 => serde_json::from_slice(body).ok().map(Self::NotFound),
-            429 => serde_json::from_slice(body).ok().map(Self::TooManyRequests),
-            500 => serde_json::from_slice(body).ok().map(Self::InternalServerError),
+            400 => crate::runtime::error_body(body).map(Self::BadRequest),
+            401 => crate::runtime::error_body(body).map(Self::Unauthorized),
+            403 => crate::runtime::error_body(body).map(Self::Forbidden),
+            404 => crate::runtime::error_body(body).map(Self::NotFound),
+            429 => crate::runtime::error_body(body).map(Self::TooManyRequests),
+            500 => crate::runtime::error_body(body).map(Self::InternalServerError),
             _ => None,
         }
     }

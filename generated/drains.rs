@@ -107,12 +107,28 @@ impl std::fmt::Display for CreateDrainDeliveryEncoding {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainDeliveryWithCompression {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<crate::shared::Compression>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub encoding: crate::shared::Encoding,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -161,9 +177,21 @@ impl std::fmt::Debug for CreateDrainDeliveryWithCompression {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainDeliveryWithSecret {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub secret: String,
 }
 impl CreateDrainDeliveryWithSecret {
@@ -193,10 +221,26 @@ impl std::fmt::Debug for CreateDrainDeliveryWithSecret {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainDeliveryWithTypeEndpoint {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: crate::shared::Endpoint,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub encoding: CreateDrainDeliveryEncoding,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -324,7 +368,11 @@ impl<'de> serde::Deserialize<'de> for CreateDrainFilterFilter {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainFilterFilterWithProject {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<crate::shared::DrainsFilterV2FilterProject>,
@@ -366,8 +414,16 @@ impl CreateDrainFilterFilterWithProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainFilterFilterWithText {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub text: String,
 }
 impl CreateDrainFilterFilterWithText {
@@ -383,7 +439,12 @@ impl CreateDrainFilterFilterWithText {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainFilterWithVersionFilter {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub version: String,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub filter: CreateDrainFilterFilter,
 }
 impl CreateDrainFilterWithVersionFilter {
@@ -399,12 +460,24 @@ impl CreateDrainFilterWithVersionFilter {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub projects: Projects,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<CreateDrainFilter>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub schemas: std::collections::BTreeMap<String, CreateDrainSchemasValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<CreateDrainDelivery>,
@@ -469,9 +542,17 @@ impl CreateDrainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainSamplingItem {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
     /// Sampling rate from 0 to 1 (e.g., 0.1 for 10%)
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rate: f64,
     /// Environment to apply sampling to
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -505,6 +586,10 @@ impl CreateDrainSamplingItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainSchemasValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub version: String,
 }
 impl CreateDrainSchemasValue {
@@ -610,7 +695,11 @@ impl<'de> serde::Deserialize<'de> for CreateDrainSourceChoice {
 pub struct CreateDrainSourceWithExternalResourceId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(rename = "externalResourceId")]
+    #[serde(
+        rename = "externalResourceId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub external_resource_id: String,
 }
 impl CreateDrainSourceWithExternalResourceId {
@@ -631,6 +720,10 @@ impl CreateDrainSourceWithExternalResourceId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateDrainSourceWithKind {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub kind: String,
 }
 impl CreateDrainSourceWithKind {
@@ -645,7 +738,11 @@ impl CreateDrainSourceWithKind {
 pub struct CreateDrainSourceWithResourceId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(rename = "resourceId")]
+    #[serde(
+        rename = "resourceId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resource_id: String,
 }
 impl CreateDrainSourceWithResourceId {
@@ -777,7 +874,12 @@ impl std::fmt::Display for Projects {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TestDrainRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub schemas: std::collections::BTreeMap<String, CreateDrainSchemasValue>,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub delivery: CreateDrainDelivery,
 }
 impl TestDrainRequest {
@@ -837,8 +939,20 @@ impl<'de> serde::Deserialize<'de> for TestDrainResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TestDrainWithStatusError {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub error: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: String,
 }
 

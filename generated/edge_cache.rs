@@ -12,6 +12,7 @@ pub struct DangerouslyDeleteByTagsRequest {
         skip_serializing_if = "Option::is_none",
     )]
     pub revalidation_deadline_seconds: Option<f64>,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub tags: crate::shared::Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::DrainsSamplingItemEnv>,
@@ -43,6 +44,7 @@ impl DangerouslyDeleteByTagsRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvalidateByTagsRequest {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub tags: crate::shared::Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::DrainsSamplingItemEnv>,

@@ -6,29 +6,58 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Backup {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub digest: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: std::collections::BTreeMap<String, BackupItemsValue>,
     /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupItemsValue {
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub value: crate::shared::EdgeConfigItemValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateEdgeConfigRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -54,6 +83,10 @@ impl CreateEdgeConfigRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateEdgeConfigTokenRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub label: String,
 }
 impl CreateEdgeConfigTokenRequest {
@@ -66,7 +99,15 @@ impl CreateEdgeConfigTokenRequest {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateEdgeConfigTokenResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub token: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 impl std::fmt::Debug for CreateEdgeConfigTokenResponse {
@@ -81,6 +122,10 @@ impl std::fmt::Debug for CreateEdgeConfigTokenResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteEdgeConfigTokensRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tokens: Vec<String>,
 }
 impl DeleteEdgeConfigTokensRequest {
@@ -137,17 +182,41 @@ impl crate::runtime::JsonTypes for Description {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EdgeConfig {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// Name for the Edge Config Names are not unique. Must start with an alphabetic character and can contain only alphanumeric characters and underscores).
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub digest: String,
     /// Keeps track of the current state of the Edge Config while it gets transferred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,9 +232,17 @@ pub struct EdgeConfig {
         skip_serializing_if = "Option::is_none",
     )]
     pub synced_to_dynamo_at: Option<f64>,
-    #[serde(rename = "sizeInBytes")]
+    #[serde(
+        rename = "sizeInBytes",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub size_in_bytes: f64,
-    #[serde(rename = "itemCount")]
+    #[serde(
+        rename = "itemCount",
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub item_count: f64,
 }
 
@@ -173,15 +250,32 @@ pub struct EdgeConfig {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EdgeConfigItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub value: crate::shared::EdgeConfigItemValue,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "edgeConfigId")]
+    #[serde(
+        rename = "edgeConfigId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_id: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
 }
 
@@ -189,13 +283,33 @@ pub struct EdgeConfigItem {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct EdgeConfigToken {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub token: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub label: String,
     /// This is not the token itself, but rather an id to identify the token by
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "edgeConfigId")]
+    #[serde(
+        rename = "edgeConfigId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_id: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
 }
 impl std::fmt::Debug for EdgeConfigToken {
@@ -261,10 +375,26 @@ impl<'de> serde::Deserialize<'de> for GetEdgeConfigBackupResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetEdgeConfigBackupWithIdLastModified {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "lastModified")]
+    #[serde(
+        rename = "lastModified",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_modified: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub backup: Backup,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub metadata: GetEdgeConfigBackupsBackupMetadata,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
@@ -273,11 +403,31 @@ pub struct GetEdgeConfigBackupWithIdLastModified {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetEdgeConfigBackupWithUser {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user: User,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "lastModified")]
+    #[serde(
+        rename = "lastModified",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_modified: f64,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub backup: Backup,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub metadata: GetEdgeConfigBackupsBackupMetadata,
 }
 
@@ -286,8 +436,16 @@ pub struct GetEdgeConfigBackupWithUser {
 pub struct GetEdgeConfigBackupsBackup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<GetEdgeConfigBackupsBackupMetadata>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "lastModified")]
+    #[serde(
+        rename = "lastModified",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub last_modified: f64,
 }
 
@@ -307,7 +465,11 @@ pub struct GetEdgeConfigBackupsBackupMetadata {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetEdgeConfigBackupsPagination {
-    #[serde(rename = "hasNext")]
+    #[serde(
+        rename = "hasNext",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub has_next: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
@@ -316,16 +478,32 @@ pub struct GetEdgeConfigBackupsPagination {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetEdgeConfigBackupsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub backups: Vec<GetEdgeConfigBackupsBackup>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: GetEdgeConfigBackupsPagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetEdgeConfigsPurpose {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetEdgeConfigsPurposeType,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 
@@ -390,9 +568,17 @@ pub struct GetEdgeConfigsResponseItem {
     pub schema: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<GetEdgeConfigsPurpose>,
-    #[serde(rename = "sizeInBytes")]
+    #[serde(
+        rename = "sizeInBytes",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub size_in_bytes: f64,
-    #[serde(rename = "itemCount")]
+    #[serde(
+        rename = "itemCount",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub item_count: f64,
 }
 
@@ -499,11 +685,19 @@ impl<'de> serde::Deserialize<'de> for PatchEdgeConfigItemsItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchEdgeConfigItemsItemWithDescription {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub operation: Operation,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<3, _>")]
     pub description: Option<Description>,
 }
 impl PatchEdgeConfigItemsItemWithDescription {
@@ -531,8 +725,17 @@ impl PatchEdgeConfigItemsItemWithDescription {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchEdgeConfigItemsItemWithOperationKey {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub operation: Operation,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub value: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Description>,
@@ -561,6 +764,10 @@ impl PatchEdgeConfigItemsItemWithOperationKey {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchEdgeConfigItemsRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: Vec<PatchEdgeConfigItemsItem>,
 }
 impl PatchEdgeConfigItemsRequest {
@@ -573,12 +780,17 @@ impl PatchEdgeConfigItemsRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchEdgeConfigItemsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchEdgeConfigSchemaRequest {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub definition: serde_json::Value,
 }
 impl PatchEdgeConfigSchemaRequest {
@@ -588,7 +800,7 @@ impl PatchEdgeConfigSchemaRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum Purpose {
@@ -600,11 +812,41 @@ pub enum Purpose {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for Purpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<Purpose> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "flags",
+                    |json| {
+                        crate::runtime::member::<crate::shared::DefaultApp>(json)
+                            .map(Purpose::Flags)
+                    },
+                ),
+                (
+                    "experimentation",
+                    |json| {
+                        crate::runtime::member::<PurposeExperimentation>(json)
+                            .map(Purpose::Experimentation)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PurposeExperimentation {
-    #[serde(rename = "resourceId")]
+    #[serde(
+        rename = "resourceId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resource_id: String,
 }
 
@@ -612,19 +854,39 @@ pub struct PurposeExperimentation {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Transfer {
-    #[serde(rename = "fromAccountId")]
+    #[serde(
+        rename = "fromAccountId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub from_account_id: String,
-    #[serde(rename = "startedAt")]
+    #[serde(
+        rename = "startedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub started_at: f64,
-    #[serde(rename = "doneAt", default)]
+    #[serde(rename = "doneAt", default = "crate::runtime::absent::<2, _>")]
     pub done_at: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

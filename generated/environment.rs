@@ -7,6 +7,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountLimit {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub total: f64,
 }
 
@@ -15,9 +19,17 @@ pub struct AccountLimit {
 #[non_exhaustive]
 pub struct CreateCustomEnvironmentBranchMatcher {
     /// Type of matcher. One of "equals", "startsWith", or "endsWith".
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CreateCustomEnvironmentBranchMatcherType,
     /// Git branch name or portion thereof.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pattern: String,
 }
 impl CreateCustomEnvironmentBranchMatcher {
@@ -144,8 +156,16 @@ impl CreateCustomEnvironmentRequest {
 #[non_exhaustive]
 pub struct CreateSharedEnvVariableEvsItem {
     /// The name of the Shared Environment Variable
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     /// The value of the Shared Environment Variable
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     /// A comment to add context on what this Shared Environment Variable is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -171,6 +191,10 @@ impl CreateSharedEnvVariableEvsItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSharedEnvVariableRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub evs: Vec<CreateSharedEnvVariableEvsItem>,
     /// The type of environment variable
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -231,7 +255,15 @@ impl CreateSharedEnvVariableRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSharedEnvVariableResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: Vec<GetSharedEnvVarResponse>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub failed: Vec<crate::shared::CreateSharedEnvVariableFailedItem>,
 }
 
@@ -282,7 +314,15 @@ impl std::fmt::Display for CreateSharedEnvVariableType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteSharedEnvVariableResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deleted: Vec<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub failed: Vec<crate::shared::CreateSharedEnvVariableFailedItem>,
 }
 
@@ -411,15 +451,31 @@ impl std::fmt::Display for GetSharedEnvVarType {
 #[non_exhaustive]
 pub struct GetV9ProjectsIdOrNameCustomEnvironmentsResponse {
     /// The maximum number of custom environments allowed either by the team's plan type or a custom override.
-    #[serde(rename = "accountLimit")]
+    #[serde(
+        rename = "accountLimit",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub account_limit: AccountLimit,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub environments: Vec<crate::shared::CustomEnvironment>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListSharedEnvVariableResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub data: Vec<GetSharedEnvVarResponse>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
@@ -526,6 +582,10 @@ impl UpdateCustomEnvironmentRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSharedEnvVariableRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updates: std::collections::BTreeMap<String, UpdateSharedEnvVariableUpdatesValue>,
 }
 impl UpdateSharedEnvVariableRequest {
@@ -540,7 +600,15 @@ impl UpdateSharedEnvVariableRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSharedEnvVariableResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated: Vec<GetSharedEnvVarResponse>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub failed: Vec<crate::shared::CreateSharedEnvVariableFailedItem>,
 }
 

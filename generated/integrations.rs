@@ -6,6 +6,10 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Authentication {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: StorageStatus,
 }
 
@@ -30,12 +34,23 @@ pub struct Capabilities {
 #[non_exhaustive]
 pub struct CreateIntegrationStoreDirectRequest {
     /// Human-readable name for the storage resource
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// ID of your integration configuration. Get this from GET /v1/integrations/configurations
-    #[serde(rename = "integrationConfigurationId")]
+    #[serde(
+        rename = "integrationConfigurationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_configuration_id: String,
     /// ID or slug of the integration product. Get available products from GET /v1/integrations/configuration/{id}/products
-    #[serde(rename = "integrationProductIdOrSlug")]
+    #[serde(
+        rename = "integrationProductIdOrSlug",
+        default = "crate::runtime::absent::<2, _>",
+    )]
     pub integration_product_id_or_slug: serde_json::Value,
     /// Optional key-value pairs for resource metadata
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,21 +160,37 @@ impl CreateIntegrationStoreDirectRequest {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateIntegrationStoreDirectResponse {
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub store: Option<Store>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Deployments {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub required: bool,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub actions: Vec<DeploymentsAction>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeploymentsAction {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub environments: Vec<crate::shared::Environment>,
 }
 
@@ -234,6 +265,10 @@ impl std::fmt::Display for ExternalResourceStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBillingPlansResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub plans: Vec<StoreBillingPlan>,
 }
 
@@ -308,15 +343,31 @@ pub struct GetConfigurationIntegrationConfigurationCreatedAtId {
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<f64>,
     /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// The unique identifier of the configuration
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
     /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,19 +376,39 @@ pub struct GetConfigurationIntegrationConfigurationCreatedAtId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<GetConfigurationSource>,
     /// The slug of the integration the configuration is created for.
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// When the configuration was created for a team, this will show the ID of the team.
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationType,
     /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
     /// The resources that are allowed to be accessed by the configuration.
+    #[serde(
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scopes: Vec<String>,
     /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
@@ -367,40 +438,80 @@ pub struct GetConfigurationIntegrationConfigurationCreatedAtId {
 #[non_exhaustive]
 pub struct GetConfigurationIntegrationConfigurationProjectSelectionNotification {
     /// A string representing the permission for projects. Possible values are `all` or `selected`.
-    #[serde(rename = "projectSelection")]
+    #[serde(
+        rename = "projectSelection",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_selection: ProjectSelection,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub notification: crate::shared::Notification,
-    #[serde(rename = "transferRequest")]
+    #[serde(rename = "transferRequest", default = "crate::runtime::absent::<2, _>")]
     pub transfer_request: TransferRequest,
     /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<String>>,
     /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// A timestamp that tells you when the configuration was installed successfully
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<f64>,
     /// The unique identifier of the configuration
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
     /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     /// The slug of the integration the configuration is created for.
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// When the configuration was created for a team, this will show the ID of the team.
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
     /// The resources that are allowed to be accessed by the configuration.
+    #[serde(
+        default = "crate::runtime::absent::<13, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scopes: Vec<String>,
     /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
@@ -430,7 +541,11 @@ pub struct GetConfigurationIntegrationConfigurationProjectSelectionNotification 
         skip_serializing_if = "Option::is_none",
     )]
     pub delete_requested_at: Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<20, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationType,
     /// A timestamp that tells you when the configuration was deleted.
     #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
@@ -440,7 +555,11 @@ pub struct GetConfigurationIntegrationConfigurationProjectSelectionNotification 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectItems {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -819,8 +938,20 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegi
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetConfigurationProductsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub products: Vec<Product>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration: crate::shared::Integration,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration: crate::shared::Transform,
 }
 
@@ -998,9 +1129,21 @@ impl std::fmt::Display for GetConfigurationType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetConfigurationsIntegration {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub icon: String,
-    #[serde(rename = "isLegacy")]
+    #[serde(
+        rename = "isLegacy",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_legacy: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<Vec<String>>,
@@ -1017,20 +1160,40 @@ pub struct GetConfigurationsIntegration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetConfigurationsObjectList2Item {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration: GetConfigurationsIntegration,
     /// A timestamp that tells you when the configuration was installed successfully
     #[serde(rename = "completedAt", default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<f64>,
     /// A timestamp that tells you when the configuration was created
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// The unique identifier of the configuration
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The unique identifier of the app the configuration was created for
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
     /// The user or team ID that owns the configuration
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     /// When a configuration is limited to access certain projects, this will contain each of the project ID it is allowed to access. If it is not defined, the configuration has full access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1039,19 +1202,39 @@ pub struct GetConfigurationsObjectList2Item {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<GetConfigurationSource>,
     /// The slug of the integration the configuration is created for.
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// When the configuration was created for a team, this will show the ID of the team.
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationType,
     /// A timestamp that tells you when the configuration was updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The ID of the user that created the configuration.
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
     /// The resources that are allowed to be accessed by the configuration.
+    #[serde(
+        default = "crate::runtime::absent::<13, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scopes: Vec<String>,
     /// A timestamp that tells you when the configuration was disabled. Note: Configurations can be disabled when the associated user loses access to a team. They do not function during this time until the configuration is 'transferred', meaning the associated user is changed to one with access to the team.
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
@@ -1209,6 +1392,7 @@ impl<'de> serde::Deserialize<'de> for GetConfigurationsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Git {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub providers: Providers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<Vec<String>>,
@@ -1219,8 +1403,20 @@ pub struct Git {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Guide {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub framework: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub title: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub steps: Vec<Step>,
 }
 
@@ -1271,18 +1467,38 @@ impl std::fmt::Display for InstallationType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogDrain {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: StorageStatus,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub format: crate::shared::Encoding,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchema {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: MetadataSchemaType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub properties: std::collections::BTreeMap<String, MetadataSchemaPropertiesValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
@@ -1591,12 +1807,28 @@ impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueArrayMultiSelect {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectUiControl,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectItems,
-    #[serde(rename = "ui:options")]
+    #[serde(
+        rename = "ui:options",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_options: Vec<UiOption>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1631,12 +1863,28 @@ pub struct MetadataSchemaPropertiesValueArrayMultiSelect {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueArrayMultiVercelRegion {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiVercelRegionUiControl,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: GetConfigurationProductsProductMetadataSchemaPropertiesValueArrayMultiSelectItems,
-    #[serde(rename = "ui:options")]
+    #[serde(
+        rename = "ui:options",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_options: Vec<MetadataSchemaPropertiesValueUiOption>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1671,12 +1919,28 @@ pub struct MetadataSchemaPropertiesValueArrayMultiVercelRegion {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueArraySlider {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueArraySliderUiControl,
-    #[serde(rename = "ui:steps")]
+    #[serde(
+        rename = "ui:steps",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_steps: Vec<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: MetadataSchemaPropertiesValueItems,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1707,9 +1971,17 @@ pub struct MetadataSchemaPropertiesValueArraySlider {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueBooleanToggle {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueBooleanToggleType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: MetadataSchemaPropertiesValueUiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1736,7 +2008,11 @@ pub struct MetadataSchemaPropertiesValueBooleanToggle {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueItems {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1763,9 +2039,17 @@ pub struct MetadataSchemaPropertiesValueItems {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueNumberInput {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GetConfigurationProductsProductMetadataSchemaPropertiesValueNumberInputType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: UiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
@@ -1810,9 +2094,17 @@ pub struct MetadataSchemaPropertiesValueNumberInput {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueStringDomain {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueStringDomainUiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1849,9 +2141,17 @@ pub struct MetadataSchemaPropertiesValueStringDomain {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueStringInput {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: UiControl,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1888,11 +2188,23 @@ pub struct MetadataSchemaPropertiesValueStringInput {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueStringSelect {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueStringSelectUiControl,
-    #[serde(rename = "ui:options")]
+    #[serde(
+        rename = "ui:options",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_options: Vec<UiOption>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1929,11 +2241,23 @@ pub struct MetadataSchemaPropertiesValueStringSelect {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueStringVercelRegion {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::MetadataSchemaPropertiesValueType,
-    #[serde(rename = "ui:control")]
+    #[serde(
+        rename = "ui:control",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_control: GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegionUiControl,
-    #[serde(rename = "ui:options")]
+    #[serde(
+        rename = "ui:options",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ui_options: Vec<MetadataSchemaPropertiesValueUiOption>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -2062,6 +2386,7 @@ impl<'de> serde::Deserialize<'de> for MetadataSchemaPropertiesValueUiOption {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MetadataSchemaPropertiesValueUiOptionWithValue {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub value: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<UiReadOnly>,
@@ -2203,9 +2528,25 @@ impl std::fmt::Display for PrimaryProtocol {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Product {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub protocols: Protocols,
     #[serde(
         rename = "primaryProtocol",
@@ -2213,7 +2554,11 @@ pub struct Product {
         skip_serializing_if = "Option::is_none",
     )]
     pub primary_protocol: Option<PrimaryProtocol>,
-    #[serde(rename = "metadataSchema")]
+    #[serde(
+        rename = "metadataSchema",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub metadata_schema: MetadataSchema,
 }
 
@@ -2403,6 +2748,10 @@ pub struct Protocols {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProtocolsExperimentation {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: StorageStatus,
     #[serde(
         rename = "edgeConfigSyncingSupport",
@@ -2539,8 +2888,16 @@ impl std::fmt::Display for ProvidersValueListItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Repl {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled: bool,
-    #[serde(rename = "supportsReadOnlyMode")]
+    #[serde(
+        rename = "supportsReadOnlyMode",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub supports_read_only_mode: bool,
     #[serde(rename = "welcomeMessage", default, skip_serializing_if = "Option::is_none")]
     pub welcome_message: Option<String>,
@@ -2549,6 +2906,10 @@ pub struct Repl {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Requester {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -2557,14 +2918,30 @@ pub struct Requester {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceLink {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub href: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Step {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub title: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<StepAction>>,
@@ -2573,7 +2950,11 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StepAction {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: StepActionType,
 }
 
@@ -2628,6 +3009,10 @@ impl std::fmt::Display for StepActionType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Storage {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: StorageStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repl: Option<Repl>,
@@ -2679,7 +3064,11 @@ impl std::fmt::Display for StorageStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Store {
-    #[serde(rename = "projectsMetadata")]
+    #[serde(
+        rename = "projectsMetadata",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub projects_metadata: Vec<StoreProjectsMetadataItem>,
     #[serde(rename = "projectFilter", default, skip_serializing_if = "Option::is_none")]
     pub project_filter: Option<ProjectFilter>,
@@ -2689,9 +3078,13 @@ pub struct Store {
         skip_serializing_if = "Option::is_none",
     )]
     pub total_connected_projects: Option<f64>,
-    #[serde(rename = "usageQuotaExceeded")]
+    #[serde(
+        rename = "usageQuotaExceeded",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub usage_quota_exceeded: bool,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<4, _>")]
     pub status: Option<StoreStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership: Option<crate::shared::Ownership>,
@@ -2701,7 +3094,11 @@ pub struct Store {
     pub metadata: Option<
         std::collections::BTreeMap<String, crate::shared::ResourceMetadataValue>,
     >,
-    #[serde(rename = "externalResourceId")]
+    #[serde(
+        rename = "externalResourceId",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub external_resource_id: String,
     #[serde(
         rename = "externalResourceStatus",
@@ -2709,6 +3106,10 @@ pub struct Store {
         skip_serializing_if = "Option::is_none",
     )]
     pub external_resource_status: Option<ExternalResourceStatus>,
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub product: StoreProduct,
     #[serde(
         rename = "protocolSettings",
@@ -2718,6 +3119,10 @@ pub struct Store {
     pub protocol_settings: Option<crate::shared::ProtocolSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification: Option<crate::shared::ResourceNotification>,
+    #[serde(
+        default = "crate::runtime::absent::<13, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub secrets: Vec<StoreSecret>,
     #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
     pub billing_plan: Option<StoreBillingPlan>,
@@ -2726,13 +3131,37 @@ pub struct Store {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreBillingPlan {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::BillingPlanType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub description: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope: TransferRequestBillingPlanScope,
-    #[serde(rename = "paymentMethodRequired")]
+    #[serde(
+        rename = "paymentMethodRequired",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub payment_method_required: bool,
     #[serde(
         rename = "preauthorizationAmount",
@@ -2773,7 +3202,15 @@ pub struct StoreBillingPlan {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreBillingPlanQuoteItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub line: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub amount: String,
 }
 
@@ -2824,6 +3261,7 @@ pub struct StoreProduct {
     pub repl: Option<Repl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guides: Option<Vec<Guide>>,
+    #[serde(default = "crate::runtime::absent::<14, _>")]
     pub value: serde_json::Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<UiReadOnly>,
@@ -2855,8 +3293,16 @@ pub struct StoreProductCapabilities {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreProductMetadataSchema {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: MetadataSchemaType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub properties: std::collections::BTreeMap<
         String,
         StoreProductMetadataSchemaPropertiesValue,
@@ -3442,9 +3888,21 @@ impl std::fmt::Display for StoreProductTag {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreProjectsMetadataItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<crate::shared::Framework>,
@@ -3454,10 +3912,18 @@ pub struct StoreProjectsMetadataItem {
         skip_serializing_if = "Option::is_none",
     )]
     pub latest_deployment: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub environments: Vec<crate::shared::Environment>,
-    #[serde(rename = "envVarPrefix", default)]
+    #[serde(rename = "envVarPrefix", default = "crate::runtime::absent::<6, _>")]
     pub env_var_prefix: Option<String>,
-    #[serde(rename = "environmentVariables")]
+    #[serde(
+        rename = "environmentVariables",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub environment_variables: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployments: Option<Deployments>,
@@ -3466,7 +3932,15 @@ pub struct StoreProjectsMetadataItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StoreSecret {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub length: f64,
 }
 
@@ -3723,14 +4197,26 @@ impl std::fmt::Display for TagId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TraceDrain {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: StorageStatus,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub format: crate::shared::DeliveryEncoding,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind")]
 #[non_exhaustive]
 pub enum TransferRequest {
@@ -3742,16 +4228,62 @@ pub enum TransferRequest {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for TransferRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<TransferRequest> = crate::runtime::Tagged {
+            tag: "kind",
+            variants: &[
+                (
+                    "transfer-to-marketplace",
+                    |json| {
+                        crate::runtime::member::<
+                            TransferRequestTransferToMarketplace,
+                        >(json)
+                            .map(TransferRequest::TransferToMarketplace)
+                    },
+                ),
+                (
+                    "transfer-from-marketplace",
+                    |json| {
+                        crate::runtime::member::<
+                            TransferRequestTransferFromMarketplace,
+                        >(json)
+                            .map(TransferRequest::TransferFromMarketplace)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransferRequestBillingPlan {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: TransferRequestBillingPlanType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<TransferRequestBillingPlanScope>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub description: String,
     #[serde(
         rename = "paymentMethodRequired",
@@ -3856,14 +4388,34 @@ impl std::fmt::Display for TransferRequestBillingPlanType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TransferRequestTransferFromMarketplace {
-    #[serde(rename = "requestId")]
+    #[serde(
+        rename = "requestId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub request_id: String,
-    #[serde(rename = "transferId")]
+    #[serde(
+        rename = "transferId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub transfer_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub requester: Requester,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "expiresAt")]
+    #[serde(
+        rename = "expiresAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expires_at: f64,
     #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
     pub discarded_at: Option<f64>,
@@ -3888,14 +4440,34 @@ pub struct TransferRequestTransferToMarketplace {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
     pub billing_plan: Option<TransferRequestBillingPlan>,
-    #[serde(rename = "requestId")]
+    #[serde(
+        rename = "requestId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub request_id: String,
-    #[serde(rename = "transferId")]
+    #[serde(
+        rename = "transferId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub transfer_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub requester: Requester,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "expiresAt")]
+    #[serde(
+        rename = "expiresAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expires_at: f64,
     #[serde(rename = "discardedAt", default, skip_serializing_if = "Option::is_none")]
     pub discarded_at: Option<f64>,
@@ -3991,13 +4563,25 @@ impl<'de> serde::Deserialize<'de> for UiDescription {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UiFormattedValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub expr: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UiOption {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<UiReadOnly>,

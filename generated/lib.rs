@@ -5,12 +5,12 @@
 mod runtime;
 pub use runtime::{
     BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail,
-    JsonStream, Number, Operation, Outcome, Paginated, RateLimit, RequestOptions,
-    ResponseValue, Result, RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
-    DEFAULT_MAX_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
+    FillCause, Filled, JsonStream, Number, Operation, Outcome, Paginated, RateLimit,
+    RequestOptions, ResponseValue, Result, RetryPolicy, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
 };
 #[doc(hidden)]
-pub use runtime::decode_body;
+pub use runtime::{decode_answer, decode_body};
 /// The HTTP client the API client is built on: its types appear in this crate's
 /// API (`StatusCode`, `HeaderMap`, [`ClientBuilder::http_client`]).
 pub use reqwest;

@@ -7,15 +7,27 @@
 #[non_exhaustive]
 pub struct CreateConfigurableLogDrainRequest {
     /// The delivery log format
-    #[serde(rename = "deliveryFormat")]
+    #[serde(
+        rename = "deliveryFormat",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub delivery_format: crate::shared::Encoding,
     /// The log drain url
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// Headers to be sent together with the request
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sources: Vec<CreateConfigurableLogDrainSource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environments: Option<Vec<crate::shared::EnvIdValue>>,
@@ -168,6 +180,10 @@ impl std::fmt::Display for CreateConfigurableLogDrainSource {
 #[non_exhaustive]
 pub struct CreateLogDrainRequest {
     /// The name of the log drain
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
@@ -178,6 +194,10 @@ pub struct CreateLogDrainRequest {
     #[serde(rename = "deliveryFormat", default, skip_serializing_if = "Option::is_none")]
     pub delivery_format: Option<crate::shared::Encoding>,
     /// The url where you will receive logs. The protocol must be `https://` or `http://` when type is `json` and `ndjson`.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<CreateConfigurableLogDrainSource>>,
@@ -273,17 +293,33 @@ pub struct CreateLogDrainResponse {
     )]
     pub configuration_id: Option<String>,
     /// A timestamp that tells you when the log drain was created
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// The unique identifier of the log drain. Always prefixed with `ld_`
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The delivery log format
     #[serde(rename = "deliveryFormat", default, skip_serializing_if = "Option::is_none")]
     pub delivery_format: Option<DeliveryFormat>,
     /// The name of the log drain
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The identifier of the team or user whose events will trigger the log drain
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     #[serde(rename = "projectId", default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
@@ -291,6 +327,10 @@ pub struct CreateLogDrainResponse {
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
     /// The URL to call when logs are generated
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// The sources from which logs are currently being delivered to this log drain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -310,6 +350,7 @@ pub struct CreateLogDrainResponse {
     /// The sampling rate of log drain
     #[serde(rename = "samplingRate", default, skip_serializing_if = "Option::is_none")]
     pub sampling_rate: Option<f64>,
+    #[serde(default = "crate::runtime::absent::<16, _>")]
     pub source: crate::shared::DrainsSource,
 }
 

@@ -54,21 +54,61 @@ impl std::fmt::Display for GetRuntimeLogsLevel {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRuntimeLogsResponseItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub level: GetRuntimeLogsLevel,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
-    #[serde(rename = "rowId")]
+    #[serde(
+        rename = "rowId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub row_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub source: GetRuntimeLogsSource,
-    #[serde(rename = "timestampInMs")]
+    #[serde(
+        rename = "timestampInMs",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub timestamp_in_ms: f64,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: String,
-    #[serde(rename = "messageTruncated")]
+    #[serde(
+        rename = "messageTruncated",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message_truncated: bool,
-    #[serde(rename = "requestMethod")]
+    #[serde(
+        rename = "requestMethod",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub request_method: String,
-    #[serde(rename = "requestPath")]
+    #[serde(
+        rename = "requestPath",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub request_path: String,
-    #[serde(rename = "responseStatusCode")]
+    #[serde(
+        rename = "responseStatusCode",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub response_status_code: f64,
 }
 

@@ -17,7 +17,11 @@ pub struct Balance {
     #[serde(rename = "nameLabel", default, skip_serializing_if = "Option::is_none")]
     pub name_label: Option<String>,
     /// The dollar value of the credit balance, in USD and provided in cents, which is used to trigger automatic purchase thresholds.
-    #[serde(rename = "currencyValueInCents")]
+    #[serde(
+        rename = "currencyValueInCents",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub currency_value_in_cents: f64,
 }
 impl Balance {
@@ -104,7 +108,11 @@ impl<'de> serde::Deserialize<'de> for Billing {
 #[non_exhaustive]
 pub struct BillingObjectListItem {
     /// Partner's billing plan ID.
-    #[serde(rename = "billingPlanId")]
+    #[serde(
+        rename = "billingPlanId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub billing_plan_id: String,
     /// Partner's resource ID.
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
@@ -116,17 +124,37 @@ pub struct BillingObjectListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Line item name.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Line item details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// Price per unit.
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub price: String,
     /// Quantity of units.
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub quantity: f64,
     /// Units of the quantity.
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub units: String,
     /// Total amount.
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub total: String,
 }
 impl BillingObjectListItem {
@@ -177,9 +205,21 @@ impl BillingObjectListItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingPlan {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::BillingPlanType,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -266,6 +306,10 @@ impl BillingPlan {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingWithItems {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: Vec<BillingObjectListItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
@@ -329,12 +373,16 @@ impl std::fmt::Display for Category {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Contact {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum CreateEventEvent {
@@ -345,6 +393,34 @@ pub enum CreateEventEvent {
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for CreateEventEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<CreateEventEvent> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "installation.updated",
+                    |json| {
+                        crate::runtime::member::<
+                            CreateEventEventInstallationUpdated,
+                        >(json)
+                            .map(CreateEventEvent::InstallationUpdated)
+                    },
+                ),
+                (
+                    "resource.updated",
+                    |json| {
+                        crate::runtime::member::<CreateEventEventResourceUpdated>(json)
+                            .map(CreateEventEvent::ResourceUpdated)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -373,7 +449,11 @@ pub struct CreateEventEventResourceUpdated {
     #[serde(rename = "productId", default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Partner provided resource ID
-    #[serde(rename = "resourceId")]
+    #[serde(
+        rename = "resourceId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resource_id: String,
 }
 impl CreateEventEventResourceUpdated {
@@ -394,6 +474,7 @@ impl CreateEventEventResourceUpdated {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateEventRequest {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub event: CreateEventEvent,
 }
 impl CreateEventRequest {
@@ -406,8 +487,20 @@ impl CreateEventRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstallationIntegrationConfigurationItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<Category>,
@@ -476,6 +569,10 @@ impl CreateInstallationIntegrationConfigurationItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateInstallationIntegrationConfigurationRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: Vec<CreateInstallationIntegrationConfigurationItem>,
 }
 impl CreateInstallationIntegrationConfigurationRequest {
@@ -490,7 +587,11 @@ impl CreateInstallationIntegrationConfigurationRequest {
 #[non_exhaustive]
 pub struct Discount {
     /// Partner's billing plan ID.
-    #[serde(rename = "billingPlanId")]
+    #[serde(
+        rename = "billingPlanId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub billing_plan_id: String,
     /// Partner's resource ID.
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
@@ -502,11 +603,19 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     /// Discount name.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Discount details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// Discount amount.
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub amount: String,
 }
 impl Discount {
@@ -604,9 +713,13 @@ pub struct GetAccountInfoResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A URL linking to the installation in the Vercel Dashboard.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// The best contact for the integration, which can change as team members and their roles change.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub contact: Option<Contact>,
 }
 
@@ -614,17 +727,33 @@ pub struct GetAccountInfoResponse {
 #[non_exhaustive]
 pub struct GetIntegrationResourceResponse {
     /// The ID provided by the 3rd party provider for the given resource
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The ID assigned by Vercel for the given resource
-    #[serde(rename = "internalId")]
+    #[serde(
+        rename = "internalId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub internal_id: String,
     /// The name of the resource as it is recorded in Vercel
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The current status of the resource
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResourceStatus>,
     /// The ID of the product the resource is derived from
-    #[serde(rename = "productId")]
+    #[serde(
+        rename = "productId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub product_id: String,
     /// Any settings provided for the resource to support its product's protocols
     #[serde(
@@ -649,6 +778,10 @@ pub struct GetIntegrationResourceResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetIntegrationResourcesResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resources: Vec<Resource>,
 }
 
@@ -659,30 +792,54 @@ pub struct GetInvoiceResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<bool>,
     /// Vercel Marketplace Invoice ID.
-    #[serde(rename = "invoiceId")]
+    #[serde(
+        rename = "invoiceId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub invoice_id: String,
     /// Partner-supplied Invoice ID, if applicable.
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Invoice state.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: GetInvoiceState,
     /// User-readable invoice number.
     #[serde(rename = "invoiceNumber", default, skip_serializing_if = "Option::is_none")]
     pub invoice_number: Option<String>,
     /// Invoice date. ISO 8601 timestamp.
-    #[serde(rename = "invoiceDate")]
+    #[serde(
+        rename = "invoiceDate",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub invoice_date: String,
     /// Subscription period for this billing cycle. ISO 8601 timestamps.
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub period: Period,
     /// Additional memo for the invoice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
     /// Invoice items.
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: Vec<BillingObjectListItem>,
     /// Invoice discounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
     /// Invoice total amount. A dollar-based decimal string.
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub total: String,
     /// The reason for refund. Only applicable for states "refunded" or "refund_request".
     #[serde(rename = "refundReason", default, skip_serializing_if = "Option::is_none")]
@@ -691,8 +848,16 @@ pub struct GetInvoiceResponse {
     #[serde(rename = "refundTotal", default, skip_serializing_if = "Option::is_none")]
     pub refund_total: Option<String>,
     /// System creation date. ISO 8601 timestamp.
+    #[serde(
+        default = "crate::runtime::absent::<13, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: String,
     /// System update date. ISO 8601 timestamp.
+    #[serde(
+        default = "crate::runtime::absent::<14, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated: String,
 }
 
@@ -773,8 +938,16 @@ impl std::fmt::Display for GetInvoiceState {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMemberResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// "The `ADMIN` role, by default, is provided to users capable of installing integrations, while the `USER` role can be granted to Vercel users with the Vercel `Billing` or Vercel `Viewer` role, which are considered to be Read-Only roles."
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: GetMemberRole,
 }
 
@@ -827,9 +1000,21 @@ impl std::fmt::Display for GetMemberRole {
 pub struct ImportResourceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ownership: Option<crate::shared::Ownership>,
-    #[serde(rename = "productId")]
+    #[serde(
+        rename = "productId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub product_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: ResourceStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
@@ -906,7 +1091,15 @@ impl ImportResourceRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Period {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub start: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub end: String,
 }
 impl Period {
@@ -923,18 +1116,34 @@ impl Period {
 #[non_exhaustive]
 pub struct Resource {
     /// The ID provided by the partner for the given resource
-    #[serde(rename = "partnerId")]
+    #[serde(
+        rename = "partnerId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub partner_id: String,
     /// The ID assigned by Vercel for the given resource
-    #[serde(rename = "internalId")]
+    #[serde(
+        rename = "internalId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub internal_id: String,
     /// The name of the resource as it is recorded in Vercel
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The current status of the resource
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ResourceStatus>,
     /// The ID of the product the resource is derived from
-    #[serde(rename = "productId")]
+    #[serde(
+        rename = "productId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub product_id: String,
     /// Any settings provided for the resource to support its product's protocols
     #[serde(
@@ -1028,7 +1237,15 @@ impl std::fmt::Display for ResourceStatus {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Secret {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
@@ -1079,13 +1296,30 @@ impl std::fmt::Debug for Secret {
 #[non_exhaustive]
 pub struct SubmitBillingDataRequest {
     /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub timestamp: String,
     /// End of Day, the UTC datetime for when the end of the billing/usage day is in UTC time. This tells us which day the usage data is for, and also allows for your "end of day" to be different from UTC 00:00:00. eod must be within the period dates, and cannot be older than 24h earlier from our server's current time.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub eod: String,
     /// Period for the billing cycle. The period end date cannot be older than 24 hours earlier than our current server's time.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub period: Period,
     /// Billing data (interim invoicing data).
+    #[serde(default = "crate::runtime::absent::<3, _>")]
     pub billing: Billing,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub usage: Vec<SubmitBillingDataUsageItem>,
 }
 impl SubmitBillingDataRequest {
@@ -1114,20 +1348,40 @@ pub struct SubmitBillingDataUsageItem {
     #[serde(rename = "resourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
     /// Metric name.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Type of the metric.
     /// - total: measured total value, such as Database size
     /// - interval: usage during the period, such as i/o or number of queries.
     /// - rate: rate of usage, such as queries per second.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: SubmitBillingDataUsageItemType,
     /// Metric units. Example: "GB"
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub units: String,
     /// Metric value for the day. Could be a final or an interim value for the day.
-    #[serde(rename = "dayValue")]
+    #[serde(
+        rename = "dayValue",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub day_value: f64,
     /// Metric value for the billing period. Could be a final or an interim value for the period.
-    #[serde(rename = "periodValue")]
+    #[serde(
+        rename = "periodValue",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub period_value: f64,
     /// The limit value of the metric for a billing period, if a limit is defined by the plan.
     #[serde(rename = "planValue", default, skip_serializing_if = "Option::is_none")]
@@ -1222,13 +1476,25 @@ pub struct SubmitInvoiceRequest {
     #[serde(rename = "externalId", default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Invoice date. Must be within the period's start and end.
-    #[serde(rename = "invoiceDate")]
+    #[serde(
+        rename = "invoiceDate",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub invoice_date: String,
     /// Additional memo for the invoice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
     /// Subscription period for this billing cycle.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub period: Period,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: Vec<BillingObjectListItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
@@ -1294,7 +1560,15 @@ pub struct SubmitInvoiceResponse {
 #[non_exhaustive]
 pub struct SubmitPrepaymentBalancesRequest {
     /// Server time of your integration, used to determine the most recent data for race conditions & updates. Only the latest usage data for a given day, week, and month will be kept.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub timestamp: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub balances: Vec<Balance>,
 }
 impl SubmitPrepaymentBalancesRequest {
@@ -1382,7 +1656,15 @@ impl std::fmt::Display for TestResult {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstallationIntegrationConfigurationRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1446,6 +1728,10 @@ impl UpdateInstallationIntegrationConfigurationRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstallationIntegrationEdgeConfigRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub data: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl UpdateInstallationIntegrationEdgeConfigRequest {
@@ -1458,9 +1744,21 @@ impl UpdateInstallationIntegrationEdgeConfigRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstallationIntegrationEdgeConfigResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub items: std::collections::BTreeMap<String, crate::shared::EdgeConfigItemValue>,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub digest: String,
 }
 
@@ -1544,8 +1842,16 @@ impl UpdateInstallationRequest {
 #[non_exhaustive]
 pub struct UpdateInvoiceRefund {
     /// Refund reason.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
     /// The total amount to be refunded. Must be less than or equal to the total amount of the invoice.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub total: String,
 }
 impl UpdateInvoiceRefund {
@@ -1558,7 +1864,7 @@ impl UpdateInvoiceRefund {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "action")]
 #[non_exhaustive]
 pub enum UpdateInvoiceRequest {
@@ -1567,6 +1873,25 @@ pub enum UpdateInvoiceRequest {
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for UpdateInvoiceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<UpdateInvoiceRequest> = crate::runtime::Tagged {
+            tag: "action",
+            variants: &[
+                (
+                    "refund",
+                    |json| {
+                        crate::runtime::member::<UpdateInvoiceRefund>(json)
+                            .map(UpdateInvoiceRequest::Refund)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1657,6 +1982,10 @@ impl UpdateResourceRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateResourceSecretsRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub secrets: Vec<Secret>,
     /// If true, will only update the provided secrets
     #[serde(default, skip_serializing_if = "Option::is_none")]

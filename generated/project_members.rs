@@ -17,6 +17,10 @@ pub struct AddProjectMemberRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The project role of the member that will be added.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::PreviousRole,
 }
 impl AddProjectMemberRequest {
@@ -53,24 +57,52 @@ pub struct GetProjectMembersMember {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// The email of this member.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     /// Role of this user in the project.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::PreviousRole,
     /// Role of this user in the project.
-    #[serde(rename = "computedProjectRole")]
+    #[serde(
+        rename = "computedProjectRole",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub computed_project_role: crate::shared::PreviousRole,
     /// The ID of this user.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The unique username of this user.
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
     /// The name of this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Timestamp in milliseconds when this member was added.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// The role of this user in the team.
-    #[serde(rename = "teamRole")]
+    #[serde(
+        rename = "teamRole",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_role: crate::shared::TeamRole,
 }
 
@@ -121,7 +153,15 @@ impl<'de> serde::Deserialize<'de> for GetProjectMembersResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetProjectMembersWithMembersPagination {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub members: Vec<GetProjectMembersMember>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::GetProjectMembersPagination,
 }
 

@@ -8,8 +8,16 @@
 pub struct Abuse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scanner: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub history: Vec<crate::shared::AbuseHistoryItem>,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<Block>,
@@ -25,7 +33,7 @@ pub struct Abuse {
     pub interstitial_history: Option<Vec<AbuseInterstitialHistoryItem>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "action")]
 #[non_exhaustive]
 pub enum AbuseBlockHistoryItem {
@@ -41,14 +49,68 @@ pub enum AbuseBlockHistoryItem {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for AbuseBlockHistoryItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<AbuseBlockHistoryItem> = crate::runtime::Tagged {
+            tag: "action",
+            variants: &[
+                (
+                    "blocked",
+                    |json| {
+                        crate::runtime::member::<AbuseBlockHistoryItemBlocked>(json)
+                            .map(AbuseBlockHistoryItem::Blocked)
+                    },
+                ),
+                (
+                    "unblocked",
+                    |json| {
+                        crate::runtime::member::<AbuseBlockHistoryItemUnblocked>(json)
+                            .map(AbuseBlockHistoryItem::Unblocked)
+                    },
+                ),
+                (
+                    "route-blocked",
+                    |json| {
+                        crate::runtime::member::<AbuseBlockHistoryItemRouteBlocked>(json)
+                            .map(AbuseBlockHistoryItem::RouteBlocked)
+                    },
+                ),
+                (
+                    "route-unblocked",
+                    |json| {
+                        crate::runtime::member::<
+                            AbuseBlockHistoryItemRouteUnblocked,
+                        >(json)
+                            .map(AbuseBlockHistoryItem::RouteUnblocked)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AbuseBlockHistoryItemBlocked {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
-    #[serde(rename = "statusCode")]
+    #[serde(
+        rename = "statusCode",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status_code: f64,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
@@ -63,9 +125,18 @@ pub struct AbuseBlockHistoryItemBlocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AbuseBlockHistoryItemRouteBlocked {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub route: Route,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
@@ -80,10 +151,15 @@ pub struct AbuseBlockHistoryItemRouteBlocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AbuseBlockHistoryItemRouteUnblocked {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub route: Route,
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<f64>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
@@ -98,7 +174,11 @@ pub struct AbuseBlockHistoryItemRouteUnblocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AbuseBlockHistoryItemUnblocked {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
@@ -113,8 +193,16 @@ pub struct AbuseBlockHistoryItemUnblocked {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AbuseInterstitialHistoryItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: AbuseInterstitialHistoryItemAction,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
@@ -172,7 +260,15 @@ impl std::fmt::Display for AbuseInterstitialHistoryItemAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcceptProjectTransferRequestAcceptedPoliciesValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub eula: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub privacy: String,
     /// Properties not named by the schema.
     #[serde(flatten)]
@@ -293,9 +389,17 @@ impl<'de> serde::Deserialize<'de> for AcceptProjectTransferRequestResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AcceptProjectTransferRequestWithPartnerCallsResourceTransferErrors {
-    #[serde(rename = "partnerCalls")]
+    #[serde(
+        rename = "partnerCalls",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub partner_calls: Vec<PartnerCall>,
-    #[serde(rename = "resourceTransferErrors")]
+    #[serde(
+        rename = "resourceTransferErrors",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resource_transfer_errors: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -362,6 +466,10 @@ impl std::fmt::Display for AclAction {
 #[non_exhaustive]
 pub struct AddProjectDomainRequest {
     /// The project domain name
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Git branch to link the project domain
     #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
@@ -423,6 +531,10 @@ impl AddProjectDomainRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Address {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -445,26 +557,62 @@ impl Address {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Alias {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BatchRemoveProjectEnvResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deleted: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Block {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: BlockAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
-    #[serde(rename = "statusCode")]
+    #[serde(
+        rename = "statusCode",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status_code: f64,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
@@ -517,7 +665,11 @@ impl std::fmt::Display for BlockAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Build {
-    #[serde(rename = "use")]
+    #[serde(
+        rename = "use",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub use_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
@@ -528,11 +680,19 @@ pub struct Build {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClientCert {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum ContentHint {
@@ -570,24 +730,161 @@ pub enum ContentHint {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for ContentHint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<ContentHint> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "redis-url",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::RedisUrl)
+                    },
+                ),
+                (
+                    "redis-rest-api-url",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::RedisRestApiUrl)
+                    },
+                ),
+                (
+                    "redis-rest-api-token",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::RedisRestApiToken)
+                    },
+                ),
+                (
+                    "redis-rest-api-read-only-token",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::RedisRestApiReadOnlyToken)
+                    },
+                ),
+                (
+                    "blob-read-write-token",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::BlobReadWriteToken)
+                    },
+                ),
+                (
+                    "postgres-url",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::PostgresUrl)
+                    },
+                ),
+                (
+                    "postgres-url-non-pooling",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::PostgresUrlNonPooling)
+                    },
+                ),
+                (
+                    "postgres-prisma-url",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::PostgresPrismaUrl)
+                    },
+                ),
+                (
+                    "postgres-user",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::PostgresUser)
+                    },
+                ),
+                (
+                    "postgres-host",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::PostgresHost)
+                    },
+                ),
+                (
+                    "postgres-password",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::PostgresPassword)
+                    },
+                ),
+                (
+                    "postgres-database",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::PostgresDatabase)
+                    },
+                ),
+                (
+                    "postgres-url-no-ssl",
+                    |json| {
+                        crate::runtime::member::<ContentHintRedisUrl>(json)
+                            .map(ContentHint::PostgresUrlNoSsl)
+                    },
+                ),
+                (
+                    "integration-store-secret",
+                    |json| {
+                        crate::runtime::member::<ContentHintIntegrationStoreSecret>(json)
+                            .map(ContentHint::IntegrationStoreSecret)
+                    },
+                ),
+                (
+                    "flags-connection-string",
+                    |json| {
+                        crate::runtime::member::<crate::shared::DefaultApp>(json)
+                            .map(ContentHint::FlagsConnectionString)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentHintIntegrationStoreSecret {
-    #[serde(rename = "storeId")]
+    #[serde(
+        rename = "storeId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub store_id: String,
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "integrationProductId")]
+    #[serde(
+        rename = "integrationProductId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_product_id: String,
-    #[serde(rename = "integrationConfigurationId")]
+    #[serde(
+        rename = "integrationConfigurationId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_configuration_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContentHintRedisUrl {
-    #[serde(rename = "storeId")]
+    #[serde(
+        rename = "storeId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub store_id: String,
 }
 
@@ -640,7 +937,12 @@ impl<'de> serde::Deserialize<'de> for CreateProjectEnvRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateProjectEnvResponse {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub created: Created,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub failed: Vec<crate::shared::CreateSharedEnvVariableFailedItem>,
 }
 
@@ -649,11 +951,23 @@ pub struct CreateProjectEnvResponse {
 #[non_exhaustive]
 pub struct CreateProjectEnvWithKeyValue {
     /// The name of the environment variable
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     /// The value of the environment variable
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     /// The type of environment variable
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: EnvironmentVariableType,
     /// The target environment of the environment variable
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -767,6 +1081,10 @@ pub struct CreateProjectRequest {
     #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
     pub install_command: Option<String>,
     /// The desired name for the project
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// Opts-out of the message prompting a CLI user to connect a Git repository in `vercel link`.
     #[deprecated(note = "the API marks this field deprecated")]
@@ -1157,6 +1475,10 @@ impl std::fmt::Debug for CreateProjectTransferRequestRequest {
 #[non_exhaustive]
 pub struct CreateProjectTransferRequestResponse {
     /// Code that can be used to accept the project transfer request.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: String,
 }
 
@@ -1225,18 +1547,30 @@ impl<'de> serde::Deserialize<'de> for Created {
 pub struct CreatedObjectListItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CreatedType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decrypted: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
     pub vsm_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     #[serde(
         rename = "configurationId",
@@ -1346,18 +1680,30 @@ impl std::fmt::Display for CreatedType {
 pub struct CreatedWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CreatedType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decrypted: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
     pub vsm_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     #[serde(
         rename = "configurationId",
@@ -1407,12 +1753,24 @@ pub struct CreatedWithTypeValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Creator {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     #[serde(rename = "githubLogin", default, skip_serializing_if = "Option::is_none")]
     pub github_login: Option<String>,
     #[serde(rename = "gitlabLogin", default, skip_serializing_if = "Option::is_none")]
     pub gitlab_login: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
 }
 
@@ -1420,23 +1778,39 @@ pub struct Creator {
 #[non_exhaustive]
 pub struct Crons {
     /// The time the feature was enabled for this project. Note: It enables automatically with the first Deployment that outputs cronjobs.
-    #[serde(rename = "enabledAt")]
+    #[serde(
+        rename = "enabledAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled_at: f64,
     /// The time the feature was disabled for this project.
-    #[serde(rename = "disabledAt", default)]
+    #[serde(rename = "disabledAt", default = "crate::runtime::absent::<1, _>")]
     pub disabled_at: Option<f64>,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The ID of the Deployment from which the definitions originated.
-    #[serde(rename = "deploymentId", default)]
+    #[serde(rename = "deploymentId", default = "crate::runtime::absent::<3, _>")]
     pub deployment_id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub definitions: Vec<Definition>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataCache {
-    #[serde(rename = "userDisabled")]
+    #[serde(
+        rename = "userDisabled",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_disabled: bool,
     #[serde(
         rename = "storageSizeBytes",
@@ -1452,10 +1826,22 @@ pub struct DataCache {
 #[non_exhaustive]
 pub struct Definition {
     /// The hostname that should be used.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub host: String,
     /// The path that should be called for the cronjob.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub path: String,
     /// The cron expression.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub schedule: String,
 }
 
@@ -1464,10 +1850,26 @@ pub struct Definition {
 pub struct DeployHook {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
 }
 
@@ -1617,8 +2019,13 @@ impl<'de> serde::Deserialize<'de> for EditProjectEnvResponse {
 #[non_exhaustive]
 pub struct EnvironmentVariable {
     /// Name of the ENV variable
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     /// Deployment Target or Targets in which the ENV variable will be used
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub target: EnvironmentVariableTarget,
     /// If defined, the git branch of the environment variable (must have target=preview)
     #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
@@ -1627,6 +2034,10 @@ pub struct EnvironmentVariable {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<EnvironmentVariableType>,
     /// Value for the ENV variable
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
 }
 impl EnvironmentVariable {
@@ -1837,13 +2248,25 @@ impl<'de> serde::Deserialize<'de> for FilterProjectEnvsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FilterProjectEnvsWithEnvs {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub envs: Vec<CreatedWithTypeValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FilterProjectEnvsWithPagination {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub envs: Vec<CreatedWithTypeValue>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
@@ -1923,14 +2346,26 @@ impl std::fmt::Debug for Generate {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetProjectClientCertsResponse {
-    #[serde(rename = "clientCerts")]
+    #[serde(
+        rename = "clientCerts",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub client_certs: Vec<ClientCert>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetProjectDomainsWithDomainsPagination {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domains: Vec<crate::shared::ProjectDomain>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
@@ -2005,16 +2440,28 @@ impl<'de> serde::Deserialize<'de> for GetProjectEnvResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetProjectEnvWithDecrypted {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub decrypted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CreatedType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     #[serde(
         rename = "configurationId",
@@ -2064,16 +2511,28 @@ pub struct GetProjectEnvWithDecrypted {
 pub struct GetProjectEnvWithTypeValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CreatedType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decrypted: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     #[serde(
         rename = "configurationId",
@@ -2123,7 +2582,11 @@ pub struct GetProjectEnvWithTypeValue {
 #[non_exhaustive]
 pub struct GetProjectIntegration {
     /// The integration installation ID.
-    #[serde(rename = "installationId")]
+    #[serde(
+        rename = "installationId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub installation_id: String,
     /// The list of the installation resources connected to the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2134,7 +2597,11 @@ pub struct GetProjectIntegration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetProjectIntegrationResource {
-    #[serde(rename = "externalResourceId")]
+    #[serde(
+        rename = "externalResourceId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub external_resource_id: String,
 }
 
@@ -2188,7 +2655,12 @@ impl<'de> serde::Deserialize<'de> for GetProjectsPagination {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetProjectsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub projects: Vec<Project>,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub pagination: GetProjectsPagination,
 }
 
@@ -2240,7 +2712,11 @@ impl std::fmt::Display for GitForkProtection {
 #[non_exhaustive]
 pub struct GitProviderOptions {
     /// Whether the Vercel bot should automatically create GitHub deployments <https://docs.github.com/en/rest/deployments/deployments#about-deployments> NOTE: repository-dispatch events should be used instead
-    #[serde(rename = "createDeployments")]
+    #[serde(
+        rename = "createDeployments",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub create_deployments: crate::shared::CreateDeployments,
     /// Whether the Vercel bot should not automatically create GitHub repository-dispatch events on deployment events. <https://vercel.com/docs/git/vercel-for-github#repository-dispatch-events>
     #[serde(
@@ -2263,9 +2739,17 @@ pub struct GitProviderOptions {
 #[non_exhaustive]
 pub struct GitRepository {
     /// The name of the git repository. For example: "vercel/next.js"
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub repo: String,
     /// The Git Provider of the repository
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: GitRepositoryType,
 }
 impl GitRepository {
@@ -2372,10 +2856,18 @@ impl crate::runtime::JsonTypes for IdOrName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalContentHint {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: InternalContentHintType,
     /// Contains the `value` of the env variable, encrypted with a special key to make decryption possible in the subscriber Lambda.
-    #[serde(rename = "encryptedValue")]
+    #[serde(
+        rename = "encryptedValue",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub encrypted_value: String,
 }
 
@@ -2522,9 +3014,17 @@ impl std::fmt::Display for JobStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LastAliasRequest {
-    #[serde(rename = "fromDeploymentId")]
+    #[serde(
+        rename = "fromDeploymentId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub from_deployment_id: String,
-    #[serde(rename = "toDeploymentId")]
+    #[serde(
+        rename = "toDeploymentId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub to_deployment_id: String,
     /// If rolling back from a rolling release, fromDeploymentId captures the "base" of that rolling release, and fromRollingReleaseId captures the "target" of that rolling release.
     #[serde(
@@ -2533,11 +3033,23 @@ pub struct LastAliasRequest {
         skip_serializing_if = "Option::is_none",
     )]
     pub from_rolling_release_id: Option<String>,
-    #[serde(rename = "jobStatus")]
+    #[serde(
+        rename = "jobStatus",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub job_status: JobStatus,
-    #[serde(rename = "requestedAt")]
+    #[serde(
+        rename = "requestedAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub requested_at: f64,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: LastAliasRequestType,
 }
 
@@ -2587,6 +3099,10 @@ impl std::fmt::Display for LastAliasRequestType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LatestDeployment {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<Vec<String>>,
@@ -2628,18 +3144,34 @@ pub struct LatestDeployment {
         skip_serializing_if = "Option::is_none",
     )]
     pub connect_configuration_id: Option<String>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<13, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "createdIn")]
+    #[serde(
+        rename = "createdIn",
+        default = "crate::runtime::absent::<14, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_in: String,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<15, _>")]
     pub creator: Option<Creator>,
     #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<f64>,
-    #[serde(rename = "deploymentHostname")]
+    #[serde(
+        rename = "deploymentHostname",
+        default = "crate::runtime::absent::<17, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_hostname: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forced: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<19, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<std::collections::BTreeMap<String, String>>,
@@ -2655,6 +3187,10 @@ pub struct LatestDeployment {
         skip_serializing_if = "Option::is_none",
     )]
     pub oidc_token_claims: Option<crate::shared::OidcTokenClaims>,
+    #[serde(
+        default = "crate::runtime::absent::<23, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub plan: crate::shared::Plan,
     /// Whether or not preview comments are enabled for the deployment
     #[serde(
@@ -2663,10 +3199,18 @@ pub struct LatestDeployment {
         skip_serializing_if = "Option::is_none",
     )]
     pub preview_comments_enabled: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<25, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub private: bool,
     #[serde(rename = "readyAt", default, skip_serializing_if = "Option::is_none")]
     pub ready_at: Option<f64>,
-    #[serde(rename = "readyState")]
+    #[serde(
+        rename = "readyState",
+        default = "crate::runtime::absent::<27, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ready_state: crate::shared::ReadyState,
     #[serde(rename = "readySubstate", default, skip_serializing_if = "Option::is_none")]
     pub ready_substate: Option<crate::shared::ReadySubstate>,
@@ -2676,10 +3220,22 @@ pub struct LatestDeployment {
     pub target: Option<String>,
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<32, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: crate::shared::LatestDeploymentType,
+    #[serde(
+        default = "crate::runtime::absent::<33, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<34, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
     #[serde(rename = "withCache", default, skip_serializing_if = "Option::is_none")]
     pub with_cache: Option<bool>,
@@ -2730,21 +3286,45 @@ impl<'de> serde::Deserialize<'de> for ListPromoteAliasesResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPromoteAliasesWithAliasesPagination {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub aliases: Vec<Alias>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ManagedRules {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub bot_filter: crate::shared::BotFilter,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ai_bots: crate::shared::BotFilter,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owasp: crate::shared::BotFilter,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Mitigate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: MitigateAction,
 }
 
@@ -2915,16 +3495,32 @@ impl PaidFeatures {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCall {
-    #[serde(rename = "installationId")]
+    #[serde(
+        rename = "installationId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub installation_id: String,
-    #[serde(rename = "resourceIds")]
+    #[serde(
+        rename = "resourceIds",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resource_ids: Vec<String>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub result: PartnerCallResult,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PartnerCallResult {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: PartnerCallResultStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<serde_json::Map<String, serde_json::Value>>,
@@ -4208,7 +4804,11 @@ impl std::fmt::Debug for Permissions {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Project {
-    #[serde(rename = "accountId")]
+    #[serde(
+        rename = "accountId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub account_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analytics: Option<crate::shared::Analytics>,
@@ -4285,7 +4885,11 @@ pub struct Project {
     pub deployment_expiration: Option<crate::shared::DeploymentExpiration>,
     #[serde(rename = "devCommand", default, skip_serializing_if = "Option::is_none")]
     pub dev_command: Option<String>,
-    #[serde(rename = "directoryListing")]
+    #[serde(
+        rename = "directoryListing",
+        default = "crate::runtime::absent::<18, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub directory_listing: bool,
     #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
     pub install_command: Option<String>,
@@ -4307,6 +4911,10 @@ pub struct Project {
     pub git_fork_protection: Option<bool>,
     #[serde(rename = "gitLFS", default, skip_serializing_if = "Option::is_none")]
     pub git_lfs: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<25, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(rename = "ipBuckets", default, skip_serializing_if = "Option::is_none")]
     pub ip_buckets: Option<Vec<crate::shared::IpBucket>>,
@@ -4320,8 +4928,16 @@ pub struct Project {
     pub link: Option<ProjectLink>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub microfrontends: Option<crate::shared::Microfrontends>,
+    #[serde(
+        default = "crate::runtime::absent::<30, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "nodeVersion")]
+    #[serde(
+        rename = "nodeVersion",
+        default = "crate::runtime::absent::<31, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub node_version: crate::shared::NodeVersion,
     #[serde(
         rename = "optionsAllowlist",
@@ -4349,7 +4965,11 @@ pub struct Project {
     pub production_deployments_fast_lane: Option<bool>,
     #[serde(rename = "publicSource", default, skip_serializing_if = "Option::is_none")]
     pub public_source: Option<bool>,
-    #[serde(rename = "resourceConfig")]
+    #[serde(
+        rename = "resourceConfig",
+        default = "crate::runtime::absent::<37, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resource_config: ResourceConfig,
     /// Description of why a project was rolled back, and by whom. Note that lastAliasRequest contains the from/to details of the rollback.
     #[serde(
@@ -4361,7 +4981,11 @@ pub struct Project {
     /// Project-level rolling release configuration that defines how deployments should be gradually rolled out
     #[serde(rename = "rollingRelease", default, skip_serializing_if = "Option::is_none")]
     pub rolling_release: Option<crate::shared::RollingRelease>,
-    #[serde(rename = "defaultResourceConfig")]
+    #[serde(
+        rename = "defaultResourceConfig",
+        default = "crate::runtime::absent::<40, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub default_resource_config: ResourceConfig,
     #[serde(rename = "rootDirectory", default, skip_serializing_if = "Option::is_none")]
     pub root_directory: Option<String>,
@@ -4520,18 +5144,30 @@ pub struct Project {
 pub struct ProjectEnvItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CreatedType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decrypted: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
     pub vsm_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     #[serde(
         rename = "configurationId",
@@ -4576,7 +5212,7 @@ pub struct ProjectEnvItem {
     pub custom_environment_ids: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum ProjectLink {
@@ -4594,33 +5230,116 @@ pub enum ProjectLink {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for ProjectLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<ProjectLink> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "github",
+                    |json| {
+                        crate::runtime::member::<ProjectLinkGithub>(json)
+                            .map(ProjectLink::Github)
+                    },
+                ),
+                (
+                    "github-limited",
+                    |json| {
+                        crate::runtime::member::<ProjectLinkGithub>(json)
+                            .map(ProjectLink::GithubLimited)
+                    },
+                ),
+                (
+                    "github-custom-host",
+                    |json| {
+                        crate::runtime::member::<ProjectLinkGithubCustomHost>(json)
+                            .map(ProjectLink::GithubCustomHost)
+                    },
+                ),
+                (
+                    "gitlab",
+                    |json| {
+                        crate::runtime::member::<ProjectLinkGitlab>(json)
+                            .map(ProjectLink::Gitlab)
+                    },
+                ),
+                (
+                    "bitbucket",
+                    |json| {
+                        crate::runtime::member::<ProjectLinkBitbucket>(json)
+                            .map(ProjectLink::Bitbucket)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectLinkBitbucket {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uuid: String,
-    #[serde(rename = "workspaceUuid")]
+    #[serde(
+        rename = "workspaceUuid",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub workspace_uuid: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(rename = "deployHooks")]
+    #[serde(
+        rename = "deployHooks",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deploy_hooks: Vec<DeployHook>,
-    #[serde(rename = "gitCredentialId")]
+    #[serde(
+        rename = "gitCredentialId",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
-    #[serde(rename = "productionBranch")]
+    #[serde(
+        rename = "productionBranch",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub production_branch: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectLinkGithub {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub org: String,
     /// A new field, should be included in all new project links, is being added just in time when a deployment is created. This is needed for Protected Git scopes.
     #[serde(rename = "repoOwnerId", default, skip_serializing_if = "Option::is_none")]
@@ -4631,21 +5350,37 @@ pub struct ProjectLinkGithub {
     pub repo_id: Option<f64>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(rename = "deployHooks")]
+    #[serde(
+        rename = "deployHooks",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deploy_hooks: Vec<DeployHook>,
-    #[serde(rename = "gitCredentialId")]
+    #[serde(
+        rename = "gitCredentialId",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
-    #[serde(rename = "productionBranch")]
+    #[serde(
+        rename = "productionBranch",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub production_branch: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectLinkGithubCustomHost {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub org: String,
     /// A new field, should be included in all new project links, is being added just in time when a deployment is created. This is needed for Protected Git scopes.
     #[serde(rename = "repoOwnerId", default, skip_serializing_if = "Option::is_none")]
@@ -4654,52 +5389,100 @@ pub struct ProjectLinkGithubCustomHost {
     pub repo: Option<String>,
     #[serde(rename = "repoId", default, skip_serializing_if = "Option::is_none")]
     pub repo_id: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub host: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(rename = "deployHooks")]
+    #[serde(
+        rename = "deployHooks",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deploy_hooks: Vec<DeployHook>,
-    #[serde(rename = "gitCredentialId")]
+    #[serde(
+        rename = "gitCredentialId",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
-    #[serde(rename = "productionBranch")]
+    #[serde(
+        rename = "productionBranch",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub production_branch: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectLinkGitlab {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
-    #[serde(rename = "projectNameWithNamespace")]
+    #[serde(
+        rename = "projectNameWithNamespace",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name_with_namespace: String,
-    #[serde(rename = "projectNamespace")]
+    #[serde(
+        rename = "projectNamespace",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_namespace: String,
     /// A new field, should be included in all new project links, is being added just in time when a deployment is created. This is needed for Protected Git scopes. This is the id of the top level group that a namespace belongs to. Gitlab supports group nesting (up to 20 levels).
     #[serde(rename = "projectOwnerId", default, skip_serializing_if = "Option::is_none")]
     pub project_owner_id: Option<f64>,
-    #[serde(rename = "projectUrl")]
+    #[serde(
+        rename = "projectUrl",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_url: String,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
-    #[serde(rename = "deployHooks")]
+    #[serde(
+        rename = "deployHooks",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deploy_hooks: Vec<DeployHook>,
-    #[serde(rename = "gitCredentialId")]
+    #[serde(
+        rename = "gitCredentialId",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_credential_id: String,
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sourceless: Option<bool>,
-    #[serde(rename = "productionBranch")]
+    #[serde(
+        rename = "productionBranch",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub production_branch: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "scope")]
 #[non_exhaustive]
 pub enum ProjectProtectionBypassValue {
@@ -4711,24 +5494,76 @@ pub enum ProjectProtectionBypassValue {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for ProjectProtectionBypassValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<ProjectProtectionBypassValue> = crate::runtime::Tagged {
+            tag: "scope",
+            variants: &[
+                (
+                    "integration-automation-bypass",
+                    |json| {
+                        crate::runtime::member::<
+                            ProjectProtectionBypassValueIntegrationAutomationBypass,
+                        >(json)
+                            .map(
+                                ProjectProtectionBypassValue::IntegrationAutomationBypass,
+                            )
+                    },
+                ),
+                (
+                    "automation-bypass",
+                    |json| {
+                        crate::runtime::member::<
+                            crate::shared::ProjectProtectionBypassValueAutomationBypass,
+                        >(json)
+                            .map(ProjectProtectionBypassValue::AutomationBypass)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectProtectionBypassValueIntegrationAutomationBypass {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "createdBy")]
+    #[serde(
+        rename = "createdBy",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_by: String,
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "configurationId")]
+    #[serde(
+        rename = "configurationId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectSsoProtection {
-    #[serde(rename = "deploymentType")]
+    #[serde(
+        rename = "deploymentType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_type: ProjectSsoProtectionDeploymentType,
 }
 
@@ -4929,7 +5764,11 @@ impl<'de> serde::Deserialize<'de> for RemoveProjectEnvResponse {
 pub struct ResourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fluid: Option<bool>,
-    #[serde(rename = "functionDefaultRegions")]
+    #[serde(
+        rename = "functionDefaultRegions",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub function_default_regions: Vec<String>,
     #[serde(
         rename = "functionDefaultTimeout",
@@ -4970,14 +5809,30 @@ pub struct ResourceConfig {
 #[non_exhaustive]
 pub struct RollbackDescription {
     /// The user who rolled back the project.
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
     /// The username of the user who rolled back the project.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
     /// User-supplied explanation of why they rolled back the project. Limited to 250 characters.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub description: String,
     /// Timestamp of when the rollback was requested.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
 }
 
@@ -5024,7 +5879,7 @@ impl<'de> serde::Deserialize<'de> for Route {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum RouteHasItem {
@@ -5036,17 +5891,55 @@ pub enum RouteHasItem {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for RouteHasItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<RouteHasItem> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "header",
+                    |json| {
+                        crate::runtime::member::<RouteHasItemHeader>(json)
+                            .map(RouteHasItem::Header)
+                    },
+                ),
+                (
+                    "host",
+                    |json| {
+                        crate::runtime::member::<RouteHasItemHost>(json)
+                            .map(RouteHasItem::Host)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RouteHasItemHeader {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: RouteHasItemKey,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: RouteHasItemValue,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RouteHasItemHost {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: RouteHasItemValue,
 }
 
@@ -5091,13 +5984,25 @@ impl std::fmt::Display for RouteHasItemKey {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RouteHasItemValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub eq: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RouteWithHasMitigate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub has: Vec<RouteHasItem>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub mitigate: Mitigate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
@@ -5106,7 +6011,15 @@ pub struct RouteWithHasMitigate {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RouteWithSrcStatus {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub src: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: f64,
 }
 
@@ -5328,17 +6241,33 @@ impl std::fmt::Display for TrustedIpsDeploymentType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TrustedIpsWithAddressesProtectionMode {
-    #[serde(rename = "deploymentType")]
+    #[serde(
+        rename = "deploymentType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_type: TrustedIpsDeploymentType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub addresses: Vec<Address>,
-    #[serde(rename = "protectionMode")]
+    #[serde(
+        rename = "protectionMode",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub protection_mode: ProtectionMode,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TrustedIpsWithDeploymentType {
-    #[serde(rename = "deploymentType")]
+    #[serde(
+        rename = "deploymentType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_type: TrustedIpsDeploymentType,
 }
 
@@ -5346,15 +6275,31 @@ pub struct TrustedIpsWithDeploymentType {
 #[non_exhaustive]
 pub struct UpdateProjectConnectConfigurationObject {
     /// The ID of the environment
-    #[serde(rename = "envId")]
+    #[serde(
+        rename = "envId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub env_id: String,
     /// The ID of the Secure Compute network
-    #[serde(rename = "connectConfigurationId")]
+    #[serde(
+        rename = "connectConfigurationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub connect_configuration_id: String,
     /// Whether the configuration should be passive, meaning builds will not run there and only passive Serverless Functions will be deployed
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub passive: bool,
     /// Flag saying if project builds should use Secure Compute
-    #[serde(rename = "buildsEnabled")]
+    #[serde(
+        rename = "buildsEnabled",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub builds_enabled: bool,
 }
 impl UpdateProjectConnectConfigurationObject {
@@ -5379,18 +6324,30 @@ impl UpdateProjectConnectConfigurationObject {
 pub struct UpdateProjectDataCacheEnvItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::shared::CreatedTarget>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: UpdateProjectDataCacheEnvItemType,
     /// This is used to identiy variables that have been migrated from type secret to sensitive.
     #[serde(rename = "sunsetSecretId", default, skip_serializing_if = "Option::is_none")]
     pub sunset_secret_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decrypted: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
     #[serde(rename = "vsmValue", default, skip_serializing_if = "Option::is_none")]
     pub vsm_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     #[serde(
         rename = "configurationId",
@@ -5515,7 +6472,11 @@ impl UpdateProjectDataCacheRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateProjectDataCacheResponse {
-    #[serde(rename = "accountId")]
+    #[serde(
+        rename = "accountId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub account_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analytics: Option<crate::shared::Analytics>,
@@ -5592,7 +6553,11 @@ pub struct UpdateProjectDataCacheResponse {
     pub deployment_expiration: Option<crate::shared::DeploymentExpiration>,
     #[serde(rename = "devCommand", default, skip_serializing_if = "Option::is_none")]
     pub dev_command: Option<String>,
-    #[serde(rename = "directoryListing")]
+    #[serde(
+        rename = "directoryListing",
+        default = "crate::runtime::absent::<18, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub directory_listing: bool,
     #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
     pub install_command: Option<String>,
@@ -5614,6 +6579,10 @@ pub struct UpdateProjectDataCacheResponse {
     pub git_fork_protection: Option<bool>,
     #[serde(rename = "gitLFS", default, skip_serializing_if = "Option::is_none")]
     pub git_lfs: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<25, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(rename = "ipBuckets", default, skip_serializing_if = "Option::is_none")]
     pub ip_buckets: Option<Vec<crate::shared::IpBucket>>,
@@ -5627,8 +6596,16 @@ pub struct UpdateProjectDataCacheResponse {
     pub link: Option<ProjectLink>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub microfrontends: Option<crate::shared::Microfrontends>,
+    #[serde(
+        default = "crate::runtime::absent::<30, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "nodeVersion")]
+    #[serde(
+        rename = "nodeVersion",
+        default = "crate::runtime::absent::<31, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub node_version: crate::shared::NodeVersion,
     #[serde(
         rename = "optionsAllowlist",
@@ -5656,7 +6633,11 @@ pub struct UpdateProjectDataCacheResponse {
     pub production_deployments_fast_lane: Option<bool>,
     #[serde(rename = "publicSource", default, skip_serializing_if = "Option::is_none")]
     pub public_source: Option<bool>,
-    #[serde(rename = "resourceConfig")]
+    #[serde(
+        rename = "resourceConfig",
+        default = "crate::runtime::absent::<37, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resource_config: ResourceConfig,
     /// Description of why a project was rolled back, and by whom. Note that lastAliasRequest contains the from/to details of the rollback.
     #[serde(
@@ -5668,7 +6649,11 @@ pub struct UpdateProjectDataCacheResponse {
     /// Project-level rolling release configuration that defines how deployments should be gradually rolled out
     #[serde(rename = "rollingRelease", default, skip_serializing_if = "Option::is_none")]
     pub rolling_release: Option<crate::shared::RollingRelease>,
-    #[serde(rename = "defaultResourceConfig")]
+    #[serde(
+        rename = "defaultResourceConfig",
+        default = "crate::runtime::absent::<40, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub default_resource_config: ResourceConfig,
     #[serde(rename = "rootDirectory", default, skip_serializing_if = "Option::is_none")]
     pub root_directory: Option<String>,
@@ -6581,6 +7566,10 @@ impl UpdateProjectResourceConfig {
 #[non_exhaustive]
 pub struct UpdateProjectStaticIps {
     /// Opt-in to Static IPs for this project
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled: bool,
 }
 impl UpdateProjectStaticIps {
@@ -6595,11 +7584,23 @@ impl UpdateProjectStaticIps {
 #[non_exhaustive]
 pub struct UpdateProjectTrustedIps {
     /// Specify if the Trusted IPs will apply to every Deployment Target or just Preview
-    #[serde(rename = "deploymentType")]
+    #[serde(
+        rename = "deploymentType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_type: UpdateProjectTrustedIpsDeploymentType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub addresses: Vec<Address>,
     /// exclusive: ip match is enough to bypass deployment protection (regardless of other settings). additional: ip must match + any other protection should be also provided (password, vercel auth, shareable link, automation bypass header, automation bypass query param)
-    #[serde(rename = "protectionMode")]
+    #[serde(
+        rename = "protectionMode",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub protection_mode: UpdateProjectTrustedIpsProtectionMode,
 }
 impl UpdateProjectTrustedIps {
@@ -6728,10 +7729,22 @@ impl std::fmt::Display for UpdateProjectTrustedIpsProtectionMode {
 #[non_exhaustive]
 pub struct UploadProjectClientCertRequest {
     /// The client certificate in PEM format
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub cert: String,
     /// The private key in PEM format
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub key: String,
     /// The certificate authority in PEM format
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ca: String,
     /// The origin this certificate should be used for. If not specified, the certificate will be project-wide.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6770,9 +7783,21 @@ impl UploadProjectClientCertRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadProjectClientCertResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated: bool,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: String,
-    #[serde(rename = "certId")]
+    #[serde(
+        rename = "certId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub cert_id: String,
 }
 

@@ -51,10 +51,18 @@ impl std::fmt::Display for AdvancementType {
 #[non_exhaustive]
 pub struct ApproveRollingReleaseStageRequest {
     /// The index of the stage to transition to
-    #[serde(rename = "nextStageIndex")]
+    #[serde(
+        rename = "nextStageIndex",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub next_stage_index: f64,
     /// The id of the canary deployment to approve for the next stage
-    #[serde(rename = "canaryDeploymentId")]
+    #[serde(
+        rename = "canaryDeploymentId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub canary_deployment_id: String,
 }
 impl ApproveRollingReleaseStageRequest {
@@ -109,7 +117,11 @@ impl std::fmt::Display for AvailableSlots {
 #[non_exhaustive]
 pub struct CompleteRollingReleaseRequest {
     /// The ID of the canary deployment to complete
-    #[serde(rename = "canaryDeploymentId")]
+    #[serde(
+        rename = "canaryDeploymentId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub canary_deployment_id: String,
 }
 impl CompleteRollingReleaseRequest {
@@ -126,10 +138,22 @@ impl CompleteRollingReleaseRequest {
 #[non_exhaustive]
 pub struct CurrentDeployment {
     /// A string holding the unique ID of the deployment
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The name of the project associated with the deployment at the time that the deployment was created
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// A string with the unique URL of the deployment
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// If defined, either `staging` if a staging alias in the format `<project>.<team>.now.sh` was assigned upon creation, or `production` if the aliases from `alias` were assigned. `null` value indicates the "preview" deployment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,10 +162,18 @@ pub struct CurrentDeployment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<crate::shared::CurrentDeploymentSource>,
     /// A number containing the date when the deployment was created in milliseconds
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// The state of the deployment depending on the process of deploying, or if it is ready or in an error state
-    #[serde(rename = "readyState")]
+    #[serde(
+        rename = "readyState",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ready_state: crate::shared::ReadyState,
     #[serde(rename = "readyStateAt", default, skip_serializing_if = "Option::is_none")]
     pub ready_state_at: Option<f64>,
@@ -150,37 +182,65 @@ pub struct CurrentDeployment {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteRollingReleaseConfigResponse {
-    #[serde(rename = "rollingRelease")]
+    #[serde(rename = "rollingRelease", default = "crate::runtime::absent::<0, _>")]
     pub rolling_release: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRollingReleaseBillingStatusAvailableSlots {
-    #[serde(rename = "availableSlots")]
+    #[serde(
+        rename = "availableSlots",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub available_slots: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRollingReleaseBillingStatusNoAvailableSlots {
-    #[serde(rename = "availableSlots")]
+    #[serde(
+        rename = "availableSlots",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub available_slots: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
-    #[serde(rename = "enabledProjects")]
+    #[serde(
+        rename = "enabledProjects",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled_projects: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRollingReleaseBillingStatusPlanNotSupported {
-    #[serde(rename = "availableSlots")]
+    #[serde(
+        rename = "availableSlots",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub available_slots: i64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "reason")]
 #[non_exhaustive]
 pub enum GetRollingReleaseBillingStatusResponse {
@@ -196,12 +256,72 @@ pub enum GetRollingReleaseBillingStatusResponse {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+impl<'de> serde::Deserialize<'de> for GetRollingReleaseBillingStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<GetRollingReleaseBillingStatusResponse> = crate::runtime::Tagged {
+            tag: "reason",
+            variants: &[
+                (
+                    "plan_not_supported",
+                    |json| {
+                        crate::runtime::member::<
+                            GetRollingReleaseBillingStatusPlanNotSupported,
+                        >(json)
+                            .map(
+                                GetRollingReleaseBillingStatusResponse::PlanNotSupported,
+                            )
+                    },
+                ),
+                (
+                    "unlimited_slots",
+                    |json| {
+                        crate::runtime::member::<
+                            GetRollingReleaseBillingStatusUnlimitedSlots,
+                        >(json)
+                            .map(GetRollingReleaseBillingStatusResponse::UnlimitedSlots)
+                    },
+                ),
+                (
+                    "no_available_slots",
+                    |json| {
+                        crate::runtime::member::<
+                            GetRollingReleaseBillingStatusNoAvailableSlots,
+                        >(json)
+                            .map(
+                                GetRollingReleaseBillingStatusResponse::NoAvailableSlots,
+                            )
+                    },
+                ),
+                (
+                    "available_slots",
+                    |json| {
+                        crate::runtime::member::<
+                            GetRollingReleaseBillingStatusAvailableSlots,
+                        >(json)
+                            .map(GetRollingReleaseBillingStatusResponse::AvailableSlots)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetRollingReleaseBillingStatusUnlimitedSlots {
-    #[serde(rename = "availableSlots")]
+    #[serde(
+        rename = "availableSlots",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub available_slots: AvailableSlots,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -209,7 +329,7 @@ pub struct GetRollingReleaseBillingStatusUnlimitedSlots {
 #[non_exhaustive]
 pub struct GetRollingReleaseConfigResponse {
     /// Project-level rolling release configuration that defines how deployments should be gradually rolled out
-    #[serde(rename = "rollingRelease", default)]
+    #[serde(rename = "rollingRelease", default = "crate::runtime::absent::<0, _>")]
     pub rolling_release: Option<crate::shared::RollingRelease>,
 }
 
@@ -218,7 +338,7 @@ pub struct GetRollingReleaseConfigResponse {
 #[non_exhaustive]
 pub struct GetRollingReleaseResponse {
     /// Rolling release information including configuration and document details, or null if no rolling release exists
-    #[serde(rename = "rollingRelease", default)]
+    #[serde(rename = "rollingRelease", default = "crate::runtime::absent::<0, _>")]
     pub rolling_release: Option<GetRollingReleaseRollingRelease>,
 }
 
@@ -227,32 +347,52 @@ pub struct GetRollingReleaseResponse {
 #[non_exhaustive]
 pub struct GetRollingReleaseRollingRelease {
     /// The current state of the rolling release
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: GetRollingReleaseState,
     /// The current deployment receiving production traffic
-    #[serde(rename = "currentDeployment", default)]
+    #[serde(rename = "currentDeployment", default = "crate::runtime::absent::<1, _>")]
     pub current_deployment: Option<CurrentDeployment>,
     /// The canary deployment being rolled out
-    #[serde(rename = "canaryDeployment", default)]
+    #[serde(rename = "canaryDeployment", default = "crate::runtime::absent::<2, _>")]
     pub canary_deployment: Option<CurrentDeployment>,
     /// The ID of a deployment queued for the next rolling release
-    #[serde(rename = "queuedDeploymentId", default)]
+    #[serde(rename = "queuedDeploymentId", default = "crate::runtime::absent::<3, _>")]
     pub queued_deployment_id: Option<String>,
     /// The advancement type of the rolling release
-    #[serde(rename = "advancementType")]
+    #[serde(
+        rename = "advancementType",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub advancement_type: AdvancementType,
     /// All stages configured for this rolling release
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub stages: Vec<Stage>,
     /// The currently active stage, null if the rollout is aborted
-    #[serde(rename = "activeStage", default)]
+    #[serde(rename = "activeStage", default = "crate::runtime::absent::<6, _>")]
     pub active_stage: Option<Stage>,
     /// The next stage to be activated, null if not in ACTIVE state
-    #[serde(rename = "nextStage", default)]
+    #[serde(rename = "nextStage", default = "crate::runtime::absent::<7, _>")]
     pub next_stage: Option<Stage>,
     /// Unix timestamp in milliseconds when the rolling release started
-    #[serde(rename = "startedAt")]
+    #[serde(
+        rename = "startedAt",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub started_at: f64,
     /// Unix timestamp in milliseconds when the rolling release was last updated
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
 }
 
@@ -310,18 +450,34 @@ impl std::fmt::Display for GetRollingReleaseState {
 #[non_exhaustive]
 pub struct Stage {
     /// The zero-based index of the stage
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub index: f64,
     /// Whether or not this stage is the final stage (targetPercentage === 100)
-    #[serde(rename = "isFinalStage")]
+    #[serde(
+        rename = "isFinalStage",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_final_stage: bool,
     /// The percentage of traffic to serve to the canary deployment (0-100)
-    #[serde(rename = "targetPercentage")]
+    #[serde(
+        rename = "targetPercentage",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub target_percentage: f64,
     /// Whether or not this stage requires manual approval to proceed
-    #[serde(rename = "requireApproval")]
+    #[serde(
+        rename = "requireApproval",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub require_approval: bool,
     /// Duration in seconds for automatic advancement, null for manual stages or the final stage
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<4, _>")]
     pub duration: Option<f64>,
     /// Whether to linearly shift traffic over the duration of this stage
     #[serde(rename = "linearShift", default, skip_serializing_if = "Option::is_none")]
@@ -380,7 +536,7 @@ pub struct UpdateRollingReleaseConfigRollingRelease {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateRollingReleaseConfigWithRollingRelease2 {
-    #[serde(rename = "rollingRelease", default)]
+    #[serde(rename = "rollingRelease", default = "crate::runtime::absent::<0, _>")]
     pub rolling_release: Option<UpdateRollingReleaseConfigRollingRelease>,
 }
 

@@ -6,20 +6,60 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Active {
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
-    #[serde(rename = "projectKey")]
+    #[serde(
+        rename = "projectKey",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_key: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub version: f64,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: String,
-    #[serde(rename = "firewallEnabled")]
+    #[serde(
+        rename = "firewallEnabled",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub firewall_enabled: bool,
     /// Custom Ruleset
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub crs: Crs,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rules: Vec<ActiveRule>,
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ips: Vec<ActiveIpsItem>,
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub changes: Vec<serde_json::Map<String, serde_json::Value>>,
     #[serde(rename = "managedRules", default, skip_serializing_if = "Option::is_none")]
     pub managed_rules: Option<ActiveManagedRules>,
@@ -30,11 +70,27 @@ pub struct Active {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActiveIpsItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub hostname: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ip: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: ActiveIpsItemAction,
 }
 
@@ -105,13 +161,33 @@ pub struct ActiveManagedRules {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActiveRule {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active: bool,
-    #[serde(rename = "conditionGroup")]
+    #[serde(
+        rename = "conditionGroup",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub condition_group: Vec<ActiveRuleConditionGroupItem>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: ActiveRuleAction,
 }
 
@@ -125,6 +201,10 @@ pub struct ActiveRuleAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActiveRuleActionMitigate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: ActiveRuleActionMitigateAction,
     #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<ActiveRuleActionMitigateRateLimit>,
@@ -202,9 +282,25 @@ impl std::fmt::Display for ActiveRuleActionMitigateAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActiveRuleActionMitigateRateLimit {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub algo: Algo,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub window: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub limit: f64,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub keys: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<ActiveRuleActionMitigateRateLimitAction>,
@@ -266,14 +362,26 @@ impl std::fmt::Display for ActiveRuleActionMitigateRateLimitAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActiveRuleConditionGroupItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub conditions: Vec<ActiveRuleConditionGroupItemCondition>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActiveRuleConditionGroupItemCondition {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: ActiveRuleConditionGroupItemConditionType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub op: ActiveRuleConditionGroupItemConditionOp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neg: Option<bool>,
@@ -697,25 +805,53 @@ impl<'de> serde::Deserialize<'de> for AddBypassIpResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddBypassIpResultItem {
-    #[serde(rename = "OwnerId")]
+    #[serde(
+        rename = "OwnerId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
-    #[serde(rename = "Id")]
+    #[serde(
+        rename = "Id",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "Domain")]
+    #[serde(
+        rename = "Domain",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: String,
     #[serde(rename = "Ip", default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    #[serde(rename = "ProjectId")]
+    #[serde(
+        rename = "ProjectId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "Note")]
+    #[serde(
+        rename = "Note",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub note: String,
-    #[serde(rename = "IsProjectRule")]
+    #[serde(
+        rename = "IsProjectRule",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_project_rule: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddBypassIpWithOk {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<GetBypassIpResultItem>>,
@@ -724,8 +860,17 @@ pub struct AddBypassIpWithOk {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddBypassIpWithResultPagination {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ok: bool,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub result: Vec<AddBypassIpResultItem>,
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub pagination: serde_json::Value,
 }
 
@@ -775,19 +920,39 @@ impl std::fmt::Display for Algo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Anomaly {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
-    #[serde(rename = "startTime")]
+    #[serde(
+        rename = "startTime",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub start_time: f64,
-    #[serde(rename = "endTime", default)]
+    #[serde(rename = "endTime", default = "crate::runtime::absent::<3, _>")]
     pub end_time: Option<f64>,
-    #[serde(rename = "atMinute")]
+    #[serde(
+        rename = "atMinute",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub at_minute: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    #[serde(rename = "affectedHostMap")]
+    #[serde(
+        rename = "affectedHostMap",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub affected_host_map: std::collections::BTreeMap<
         String,
         AnomalyAffectedHostMapValue,
@@ -810,25 +975,57 @@ pub struct AnomalyAffectedHostMapValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AnomalyAffectedHostMapValueAnomalyAlertsValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub at_minute: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub zscore: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub total_requests_minute: f64,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub avg_requests: f64,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub stddev_requests: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AnomalyAffectedHostMapValueDdosAlertsValue {
-    #[serde(rename = "atMinute")]
+    #[serde(
+        rename = "atMinute",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub at_minute: String,
-    #[serde(rename = "totalReqs")]
+    #[serde(
+        rename = "totalReqs",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub total_reqs: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BotProtection {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BotProtectionAction>,
@@ -893,27 +1090,71 @@ impl std::fmt::Display for BotProtectionAction {
 #[non_exhaustive]
 pub struct Crs {
     /// Scanner Detection - Detect and prevent reconnaissance activities from network scanning tools.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sd: Gen,
     /// Multipart Attack - Block attempts to bypass security controls using multipart/form-data encoding.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ma: Gen,
     /// Local File Inclusion Attack - Prevent unauthorized access to local files through web applications.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub lfi: Gen,
     /// Remote File Inclusion Attack - Prohibit unauthorized upload or execution of remote files.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rfi: Gen,
     /// Remote Execution Attack - Prevent unauthorized execution of remote scripts or commands.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rce: Gen,
     /// PHP Attack - Safeguard against vulnerability exploits in PHP-based applications.
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub php: Gen,
     /// Generic Attack - Provide broad protection from various undefined or novel attack vectors.
-    #[serde(rename = "gen")]
+    #[serde(
+        rename = "gen",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub gen_: Gen,
     /// XSS Attack - Prevent injection of malicious scripts into trusted webpages.
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub xss: Gen,
     /// SQL Injection Attack - Prohibit unauthorized use of SQL commands to manipulate databases.
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sqli: Gen,
     /// Session Fixation Attack - Prevent unauthorized takeover of user sessions by enforcing unique session IDs.
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sf: Gen,
     /// Java Attack - Mitigate risks of exploitation targeting Java-based applications or components.
+    #[serde(
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub java: Gen,
 }
 
@@ -921,7 +1162,15 @@ pub struct Crs {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Gen {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active: bool,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: GenAction,
 }
 impl Gen {
@@ -1019,21 +1268,37 @@ impl<'de> serde::Deserialize<'de> for GetActiveAttackStatusResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetActiveAttackStatusWithAnomalies {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub anomalies: Vec<Anomaly>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBypassIpPagination {
-    #[serde(rename = "OwnerId")]
+    #[serde(
+        rename = "OwnerId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
-    #[serde(rename = "Id")]
+    #[serde(
+        rename = "Id",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBypassIpResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub result: Vec<GetBypassIpResultItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<GetBypassIpPagination>,
@@ -1042,13 +1307,29 @@ pub struct GetBypassIpResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBypassIpResultItem {
-    #[serde(rename = "OwnerId")]
+    #[serde(
+        rename = "OwnerId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
-    #[serde(rename = "Id")]
+    #[serde(
+        rename = "Id",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "Domain")]
+    #[serde(
+        rename = "Domain",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: String,
-    #[serde(rename = "Ip")]
+    #[serde(
+        rename = "Ip",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ip: String,
     #[serde(rename = "Action", default, skip_serializing_if = "Option::is_none")]
     pub action: Option<GetBypassIpResultItemAction>,
@@ -1058,13 +1339,25 @@ pub struct GetBypassIpResultItem {
     pub is_project_rule: Option<bool>,
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(rename = "CreatedAt")]
+    #[serde(
+        rename = "CreatedAt",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: String,
     #[serde(rename = "ActorId", default, skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<String>,
-    #[serde(rename = "UpdatedAt")]
+    #[serde(
+        rename = "UpdatedAt",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: String,
-    #[serde(rename = "UpdatedAtHour")]
+    #[serde(
+        rename = "UpdatedAtHour",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at_hour: String,
     #[serde(rename = "DeletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<String>,
@@ -1118,21 +1411,53 @@ impl std::fmt::Display for GetBypassIpResultItemAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetV1SecurityFirewallEventsAction {
-    #[serde(rename = "startTime")]
+    #[serde(
+        rename = "startTime",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub start_time: String,
-    #[serde(rename = "endTime")]
+    #[serde(
+        rename = "endTime",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub end_time: String,
-    #[serde(rename = "isActive")]
+    #[serde(
+        rename = "isActive",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_active: bool,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action_type: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub host: String,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub public_ip: String,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub count: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetV1SecurityFirewallEventsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub actions: Vec<GetV1SecurityFirewallEventsAction>,
 }
 
@@ -1253,10 +1578,22 @@ impl PutFirewallConfigCrs {
 pub struct PutFirewallConfigIpsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub hostname: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ip: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: PutFirewallConfigIpsItemAction,
 }
 impl PutFirewallConfigIpsItem {
@@ -1342,7 +1679,11 @@ impl std::fmt::Display for PutFirewallConfigIpsItemAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PutFirewallConfigRequest {
-    #[serde(rename = "firewallEnabled")]
+    #[serde(
+        rename = "firewallEnabled",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub firewall_enabled: bool,
     #[serde(rename = "managedRules", default, skip_serializing_if = "Option::is_none")]
     pub managed_rules: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -1401,6 +1742,10 @@ impl PutFirewallConfigRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PutFirewallConfigResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active: Active,
 }
 
@@ -1409,12 +1754,28 @@ pub struct PutFirewallConfigResponse {
 pub struct PutFirewallConfigRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active: bool,
-    #[serde(rename = "conditionGroup")]
+    #[serde(
+        rename = "conditionGroup",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub condition_group: Vec<PutFirewallConfigRuleConditionGroupItem>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: PutFirewallConfigRuleAction,
 }
 impl PutFirewallConfigRule {
@@ -1470,6 +1831,10 @@ impl PutFirewallConfigRuleAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PutFirewallConfigRuleActionMitigate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: PutFirewallConfigRuleActionMitigateAction,
     #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
@@ -1624,6 +1989,10 @@ impl<'de> serde::Deserialize<'de> for PutFirewallConfigRuleActionMitigateRedirec
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PutFirewallConfigRuleConditionGroupItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub conditions: Vec<PutFirewallConfigRuleConditionGroupItemCondition>,
 }
 impl PutFirewallConfigRuleConditionGroupItem {
@@ -1639,8 +2008,16 @@ impl PutFirewallConfigRuleConditionGroupItem {
 #[non_exhaustive]
 pub struct PutFirewallConfigRuleConditionGroupItemCondition {
     /// [Parameter](https://vercel.com/docs/security/vercel-waf/rule-configuration#parameters) from the incoming traffic.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: PutFirewallConfigRuleConditionGroupItemConditionType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub op: PutFirewallConfigRuleConditionGroupItemConditionOp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neg: Option<bool>,
@@ -2136,9 +2513,25 @@ impl std::fmt::Display for RateLimitActionValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RateLimitWithAlgoWindow {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub algo: Algo,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub window: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub limit: f64,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub keys: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<RateLimitAction>,
@@ -2164,7 +2557,15 @@ impl RateLimitWithAlgoWindow {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Redirect {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub location: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub permanent: bool,
 }
 impl Redirect {
@@ -2233,15 +2634,27 @@ impl RemoveBypassIpRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoveBypassIpResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ok: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAttackChallengeModeRequest {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "attackModeEnabled")]
+    #[serde(
+        rename = "attackModeEnabled",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub attack_mode_enabled: bool,
     #[serde(
         rename = "attackModeActiveUntil",
@@ -2272,9 +2685,17 @@ impl UpdateAttackChallengeModeRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateAttackChallengeModeResponse {
-    #[serde(rename = "attackModeEnabled")]
+    #[serde(
+        rename = "attackModeEnabled",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub attack_mode_enabled: bool,
-    #[serde(rename = "attackModeUpdatedAt")]
+    #[serde(
+        rename = "attackModeUpdatedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub attack_mode_updated_at: f64,
 }
 
@@ -2320,6 +2741,10 @@ impl std::fmt::Display for UpdateFirewallConfigAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigCrsDisable {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigCrsDisableAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
@@ -2389,8 +2814,20 @@ impl std::fmt::Display for UpdateFirewallConfigCrsDisableAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigCrsUpdate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigCrsUpdateAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: UpdateFirewallConfigId,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: Gen,
 }
 impl UpdateFirewallConfigCrsUpdate {
@@ -2446,9 +2883,17 @@ impl std::fmt::Display for UpdateFirewallConfigCrsUpdateAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigFirewallEnabled {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: bool,
 }
 impl UpdateFirewallConfigFirewallEnabled {
@@ -2555,9 +3000,17 @@ impl std::fmt::Display for UpdateFirewallConfigId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigIpInsert {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigIpInsertAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: UpdateFirewallConfigIpInsertValue,
 }
 impl UpdateFirewallConfigIpInsert {
@@ -2616,10 +3069,22 @@ impl std::fmt::Display for UpdateFirewallConfigIpInsertAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigIpInsertValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub hostname: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ip: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: PutFirewallConfigIpsItemAction,
 }
 impl UpdateFirewallConfigIpInsertValue {
@@ -2647,7 +3112,15 @@ impl UpdateFirewallConfigIpInsertValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigIpRemove {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigIpRemoveAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
@@ -2713,8 +3186,20 @@ impl std::fmt::Display for UpdateFirewallConfigIpRemoveAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigIpUpdate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigIpUpdateAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: UpdateFirewallConfigIpInsertValue,
 }
 impl UpdateFirewallConfigIpUpdate {
@@ -2774,8 +3259,20 @@ impl std::fmt::Display for UpdateFirewallConfigIpUpdateAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigManagedRulesUpdate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigManagedRulesUpdateAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: UpdateFirewallConfigManagedRulesUpdateId,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: crate::shared::BotFilter,
 }
 impl UpdateFirewallConfigManagedRulesUpdate {
@@ -3095,9 +3592,17 @@ impl<'de> serde::Deserialize<'de> for UpdateFirewallConfigRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigRulesInsert {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigRulesInsertAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<serde_json::Value>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: UpdateFirewallConfigValue,
 }
 impl UpdateFirewallConfigRulesInsert {
@@ -3157,8 +3662,20 @@ impl std::fmt::Display for UpdateFirewallConfigRulesInsertAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigRulesPriority {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigRulesPriorityAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: f64,
 }
 impl UpdateFirewallConfigRulesPriority {
@@ -3218,7 +3735,15 @@ impl std::fmt::Display for UpdateFirewallConfigRulesPriorityAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigRulesRemove {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigRulesRemoveAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
@@ -3284,8 +3809,20 @@ impl std::fmt::Display for UpdateFirewallConfigRulesRemoveAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigRulesUpdate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UpdateFirewallConfigRulesUpdateAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: UpdateFirewallConfigValue,
 }
 impl UpdateFirewallConfigRulesUpdate {
@@ -3344,12 +3881,28 @@ impl std::fmt::Display for UpdateFirewallConfigRulesUpdateAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active: bool,
-    #[serde(rename = "conditionGroup")]
+    #[serde(
+        rename = "conditionGroup",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub condition_group: Vec<UpdateFirewallConfigValueConditionGroupItem>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: PutFirewallConfigRuleAction,
 }
 impl UpdateFirewallConfigValue {
@@ -3378,6 +3931,10 @@ impl UpdateFirewallConfigValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigValueConditionGroupItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub conditions: Vec<UpdateFirewallConfigValueConditionGroupItemCondition>,
 }
 impl UpdateFirewallConfigValueConditionGroupItem {
@@ -3392,8 +3949,16 @@ impl UpdateFirewallConfigValueConditionGroupItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigValueConditionGroupItemCondition {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: UpdateFirewallConfigValueConditionGroupItemConditionType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub op: PutFirewallConfigRuleConditionGroupItemConditionOp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neg: Option<bool>,
@@ -3594,8 +4159,20 @@ impl std::fmt::Display for UpdateFirewallConfigValueConditionGroupItemConditionT
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigWithActionId {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: UpdateFirewallConfigManagedRulesUpdateId,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: std::collections::BTreeMap<String, crate::shared::BotFilter>,
 }
 impl UpdateFirewallConfigWithActionId {
@@ -3617,9 +4194,17 @@ impl UpdateFirewallConfigWithActionId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFirewallConfigWithActionValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: bool,
 }
 impl UpdateFirewallConfigWithActionValue {

@@ -8,11 +8,31 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AbuseHistoryItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scanner: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub by: String,
-    #[serde(rename = "byId")]
+    #[serde(
+        rename = "byId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub by_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub at: f64,
 }
 
@@ -82,7 +102,15 @@ impl crate::runtime::JsonTypes for AliasAssigned {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AliasError {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -90,12 +118,24 @@ pub struct AliasError {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Analytics {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(rename = "canceledAt", default, skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<f64>,
-    #[serde(rename = "disabledAt")]
+    #[serde(
+        rename = "disabledAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub disabled_at: f64,
-    #[serde(rename = "enabledAt")]
+    #[serde(
+        rename = "enabledAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled_at: f64,
     #[serde(rename = "paidAt", default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<f64>,
@@ -155,9 +195,17 @@ impl<'de> serde::Deserialize<'de> for Args {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Aws {
-    #[serde(rename = "subnetIds")]
+    #[serde(
+        rename = "subnetIds",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub subnet_ids: Vec<String>,
-    #[serde(rename = "securityGroupId")]
+    #[serde(
+        rename = "securityGroupId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub security_group_id: String,
 }
 
@@ -212,6 +260,10 @@ impl std::fmt::Display for BillingPlanType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BotFilter {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<BotFilterAction>,
@@ -287,9 +339,17 @@ impl std::fmt::Display for BotFilterAction {
 #[non_exhaustive]
 pub struct BranchMatcher {
     /// The type of matching to perform
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: BranchMatcherType,
     /// The pattern to match against branch names
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pattern: String,
 }
 
@@ -564,20 +624,40 @@ impl std::fmt::Display for Compression {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectConfiguration {
-    #[serde(rename = "envId")]
+    #[serde(rename = "envId", default = "crate::runtime::absent::<0, _>")]
     pub env_id: EnvId,
-    #[serde(rename = "connectConfigurationId")]
+    #[serde(
+        rename = "connectConfigurationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub connect_configuration_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dc: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub passive: bool,
-    #[serde(rename = "buildsEnabled")]
+    #[serde(
+        rename = "buildsEnabled",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub builds_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<Aws>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
 }
 
@@ -586,10 +666,14 @@ pub struct ConnectConfiguration {
 #[non_exhaustive]
 pub struct CreateAccessGroupProject {
     /// The ID of the project.
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
     /// The project role that will be added to this Access Group. "null" will remove this project level role.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub role: Option<CreateAccessGroupProjectRole>,
 }
 #[cfg(any(feature = "access-groups", feature = "teams"))]
@@ -613,9 +697,17 @@ impl CreateAccessGroupProject {
 #[non_exhaustive]
 pub struct CreateAccessGroupProjectRequest {
     /// The ID of the project.
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
     /// The project role that will be added to this Access Group.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: CreateAccessGroupProjectRole,
 }
 #[cfg(any(feature = "access-groups", feature = "teams"))]
@@ -737,6 +829,10 @@ impl std::fmt::Display for CreateDeployments {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSharedEnvVariableFailedItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub error: CreateSharedEnvVariableFailedItemError,
 }
 
@@ -744,7 +840,15 @@ pub struct CreateSharedEnvVariableFailedItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateSharedEnvVariableFailedItemError {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub code: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -1027,11 +1131,23 @@ impl std::fmt::Display for CurrentDeploymentTarget {
 #[non_exhaustive]
 pub struct CustomEnvironment {
     /// Unique identifier for the custom environment (format: env_*)
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// URL-friendly name of the environment
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// The type of environment (production, preview, or development)
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CustomEnvironmentType,
     /// Optional description of the environment's purpose
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1050,10 +1166,18 @@ pub struct CustomEnvironment {
     )]
     pub current_deployment_aliases: Option<Vec<String>>,
     /// Timestamp when the environment was created
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// Timestamp when the environment was last updated
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
 }
 
@@ -1169,7 +1293,11 @@ impl std::fmt::Display for Decrypt {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DefaultApp {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 #[cfg(
@@ -1194,6 +1322,10 @@ impl DefaultApp {
 #[non_exhaustive]
 pub struct DeleteDomainResponse {
     /// The id of the newly created DNS record
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
 }
 
@@ -1202,6 +1334,10 @@ pub struct DeleteDomainResponse {
 #[non_exhaustive]
 pub struct DeleteSharedEnvVariableRequest {
     /// IDs of the Shared Environment Variables to delete
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ids: Vec<String>,
 }
 #[cfg(any(feature = "environment", feature = "projects"))]
@@ -1234,7 +1370,7 @@ impl DeleteTeamRequest {
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum Delivery {
@@ -1252,12 +1388,67 @@ pub enum Delivery {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for Delivery {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<Delivery> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "http",
+                    |json| {
+                        crate::runtime::member::<DeliveryHttp>(json).map(Delivery::Http)
+                    },
+                ),
+                (
+                    "otlphttp",
+                    |json| {
+                        crate::runtime::member::<DeliveryOtlphttp>(json)
+                            .map(Delivery::Otlphttp)
+                    },
+                ),
+                (
+                    "syslog",
+                    |json| {
+                        crate::runtime::member::<DeliverySyslog>(json)
+                            .map(Delivery::Syslog)
+                    },
+                ),
+                (
+                    "clickhouse",
+                    |json| {
+                        crate::runtime::member::<DeliveryClickhouse>(json)
+                            .map(Delivery::Clickhouse)
+                    },
+                ),
+                (
+                    "internal",
+                    |json| {
+                        crate::runtime::member::<DeliveryInternal>(json)
+                            .map(Delivery::Internal)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeliveryClickhouse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub table: String,
 }
 
@@ -1312,10 +1503,22 @@ impl std::fmt::Display for DeliveryEncoding {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeliveryHttp {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub encoding: Encoding,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<Compression>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -1337,6 +1540,10 @@ impl std::fmt::Debug for DeliveryHttp {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeliveryInternal {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub target: DeliveryTarget,
 }
 
@@ -1344,8 +1551,20 @@ pub struct DeliveryInternal {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeliveryOtlphttp {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: Endpoint,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub encoding: DeliveryEncoding,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub headers: std::collections::BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -1366,7 +1585,15 @@ impl std::fmt::Debug for DeliveryOtlphttp {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeliverySyslog {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub endpoint: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub secret: String,
 }
 #[cfg(any(feature = "drains", feature = "log-drains"))]
@@ -1545,6 +1772,10 @@ impl std::fmt::Display for DeploymentType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Detail {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub label: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
@@ -1689,7 +1920,7 @@ impl<'de> serde::Deserialize<'de> for Drains {
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "version")]
 #[non_exhaustive]
 pub enum DrainsFilterV2 {
@@ -1701,9 +1932,36 @@ pub enum DrainsFilterV2 {
     #[serde(untagged)]
     Unknown(serde_json::Value),
 }
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for DrainsFilterV2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<DrainsFilterV2> = crate::runtime::Tagged {
+            tag: "version",
+            variants: &[
+                (
+                    "v1",
+                    |json| {
+                        crate::runtime::member::<DrainsSourceSelfServed>(json)
+                            .map(DrainsFilterV2::V1)
+                    },
+                ),
+                (
+                    "v2",
+                    |json| {
+                        crate::runtime::member::<DrainsFilterV2V2>(json)
+                            .map(DrainsFilterV2::V2)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
+}
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "type")]
 #[non_exhaustive]
 pub enum DrainsFilterV2Filter {
@@ -1714,6 +1972,33 @@ pub enum DrainsFilterV2Filter {
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for DrainsFilterV2Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<DrainsFilterV2Filter> = crate::runtime::Tagged {
+            tag: "type",
+            variants: &[
+                (
+                    "basic",
+                    |json| {
+                        crate::runtime::member::<DrainsFilterV2FilterBasic>(json)
+                            .map(DrainsFilterV2Filter::Basic)
+                    },
+                ),
+                (
+                    "odata",
+                    |json| {
+                        crate::runtime::member::<DrainsFilterV2FilterOdata>(json)
+                            .map(DrainsFilterV2Filter::Odata)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
@@ -1732,6 +2017,10 @@ pub struct DrainsFilterV2FilterBasic {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DrainsFilterV2FilterOdata {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub text: String,
 }
 
@@ -1759,6 +2048,7 @@ impl DrainsFilterV2FilterProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DrainsFilterV2V2 {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub filter: DrainsFilterV2Filter,
 }
 
@@ -1766,15 +2056,35 @@ pub struct DrainsFilterV2V2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DrainsObjectList2Item {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
     pub created_from: Option<CreatedFrom>,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
@@ -1808,6 +2118,7 @@ pub struct DrainsObjectList2Item {
     pub configuration_id: Option<String>,
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    #[serde(default = "crate::runtime::absent::<18, _>")]
     pub source: DrainsSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
@@ -1843,15 +2154,35 @@ pub struct DrainsObjectList2Item {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DrainsObjectListItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "createdFrom", default, skip_serializing_if = "Option::is_none")]
     pub created_from: Option<CreatedFrom>,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
@@ -1885,6 +2216,7 @@ pub struct DrainsObjectListItem {
     pub configuration_id: Option<String>,
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    #[serde(default = "crate::runtime::absent::<18, _>")]
     pub source: DrainsSource,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
@@ -1896,7 +2228,15 @@ pub struct DrainsObjectListItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DrainsProjectsMetadataItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub framework: Option<Framework>,
@@ -1912,8 +2252,16 @@ pub struct DrainsProjectsMetadataItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DrainsSamplingItem {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: DrainsSamplingItemType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rate: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<DrainsSamplingItemEnv>,
@@ -2040,7 +2388,7 @@ impl std::fmt::Display for DrainsSamplingItemType {
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "kind")]
 #[non_exhaustive]
 pub enum DrainsSource {
@@ -2051,6 +2399,33 @@ pub enum DrainsSource {
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
+}
+#[cfg(any(feature = "drains", feature = "log-drains"))]
+impl<'de> serde::Deserialize<'de> for DrainsSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const TAGGED: crate::runtime::Tagged<DrainsSource> = crate::runtime::Tagged {
+            tag: "kind",
+            variants: &[
+                (
+                    "self-served",
+                    |json| {
+                        crate::runtime::member::<DrainsSourceSelfServed>(json)
+                            .map(DrainsSource::SelfServed)
+                    },
+                ),
+                (
+                    "integration",
+                    |json| {
+                        crate::runtime::member::<DrainsSourceIntegration>(json)
+                            .map(DrainsSource::Integration)
+                    },
+                ),
+            ],
+        };
+        crate::runtime::decode_tagged(deserializer, &TAGGED, Self::Unknown)
+    }
 }
 
 #[cfg(any(feature = "drains", feature = "log-drains"))]
@@ -2065,9 +2440,17 @@ pub struct DrainsSourceIntegration {
         skip_serializing_if = "Option::is_none",
     )]
     pub external_resource_id: Option<String>,
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "integrationConfigurationId")]
+    #[serde(
+        rename = "integrationConfigurationId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_configuration_id: String,
 }
 
@@ -2308,6 +2691,10 @@ impl std::fmt::Display for Encoding {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Endpoint {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub traces: String,
 }
 #[cfg(any(feature = "drains", feature = "log-drains"))]
@@ -2888,6 +3275,10 @@ impl std::fmt::Display for Framework {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDomainAvailabilityResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub available: bool,
 }
 
@@ -2895,6 +3286,7 @@ pub struct GetDomainAvailabilityResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDrainsResponse {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub drains: Drains,
 }
 
@@ -2902,15 +3294,23 @@ pub struct GetDrainsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetProjectMembersPagination {
-    #[serde(rename = "hasNext")]
+    #[serde(
+        rename = "hasNext",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub has_next: bool,
     /// Amount of items in the current page.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub count: f64,
     /// Timestamp that must be used to request the next page.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub next: Option<f64>,
     /// Timestamp that must be used to request the previous page.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<3, _>")]
     pub prev: Option<f64>,
 }
 
@@ -2920,10 +3320,18 @@ pub struct GetProjectMembersPagination {
 #[non_exhaustive]
 pub struct GitComments {
     /// Whether the Vercel bot should comment on PRs
-    #[serde(rename = "onPullRequest")]
+    #[serde(
+        rename = "onPullRequest",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub on_pull_request: bool,
     /// Whether the Vercel bot should comment on commits
-    #[serde(rename = "onCommit")]
+    #[serde(
+        rename = "onCommit",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub on_commit: bool,
 }
 
@@ -2932,8 +3340,20 @@ pub struct GitComments {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Integration {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
 }
 
@@ -2941,6 +3361,10 @@ pub struct Integration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IpBucket {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub bucket: String,
     #[serde(rename = "supportUntil", default, skip_serializing_if = "Option::is_none")]
     pub support_until: Option<f64>,
@@ -2994,8 +3418,12 @@ impl std::fmt::Display for LatestDeploymentType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListAccessGroupsPagination {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub count: f64,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub next: Option<String>,
 }
 
@@ -3128,15 +3556,31 @@ impl<'de> serde::Deserialize<'de> for Microfrontends {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MicrofrontendsWithIsDefaultApp {
-    #[serde(rename = "isDefaultApp")]
+    #[serde(
+        rename = "isDefaultApp",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_default_app: bool,
     /// Timestamp when the microfrontends settings were last updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
+    #[serde(
+        rename = "groupIds",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub group_ids: Vec<String>,
     /// Whether microfrontends are enabled for this project.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
@@ -3164,12 +3608,24 @@ pub struct MicrofrontendsWithRouteObservabilityToThisProject {
     )]
     pub do_not_route_with_microfrontends_routing: Option<bool>,
     /// Timestamp when the microfrontends settings were last updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The group IDs of microfrontends that this project belongs to. Each microfrontend project must belong to a microfrontends group that is the set of microfrontends that are used together.
-    #[serde(rename = "groupIds")]
+    #[serde(
+        rename = "groupIds",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub group_ids: Vec<String>,
     /// Whether microfrontends are enabled for this project.
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled: bool,
     /// A path that is used to take screenshots and as the default path in preview links when a domain for this microfrontend is shown in the UI. Includes the leading slash, e.g. `/docs`
     #[serde(rename = "defaultRoute", default, skip_serializing_if = "Option::is_none")]
@@ -3180,10 +3636,22 @@ pub struct MicrofrontendsWithRouteObservabilityToThisProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MicrofrontendsWithUpdatedAtGroupIds {
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
-    #[serde(rename = "groupIds")]
+    #[serde(
+        rename = "groupIds",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub group_ids: Vec<serde_json::Value>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled: bool,
 }
 
@@ -3192,6 +3660,10 @@ pub struct MicrofrontendsWithUpdatedAtGroupIds {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewTeam {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
 }
 
@@ -3277,7 +3749,15 @@ impl std::fmt::Display for NodeVersion {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Notification {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub level: NotificationLevel,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3363,14 +3843,50 @@ impl std::fmt::Display for NotificationLevel {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OidcTokenClaims {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub iss: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sub: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub aud: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner: String,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: String,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub environment: String,
 }
 
@@ -3379,6 +3895,10 @@ pub struct OidcTokenClaims {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct OptionsAllowlist {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub paths: Vec<Path>,
 }
 #[cfg(any(feature = "projects", feature = "user"))]
@@ -3458,12 +3978,16 @@ impl std::fmt::Display for Ownership {
 #[non_exhaustive]
 pub struct Pagination {
     /// Amount of items in the current page.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub count: f64,
     /// Timestamp that must be used to request the next page.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub next: Option<f64>,
     /// Timestamp that must be used to request the previous page.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub prev: Option<f64>,
 }
 
@@ -3473,7 +3997,11 @@ pub struct Pagination {
 #[non_exhaustive]
 pub struct PatchTeamDefaultDeploymentProtectionPasswordProtection {
     /// Specify if the password will apply to every Deployment Target or just Preview
-    #[serde(rename = "deploymentType")]
+    #[serde(
+        rename = "deploymentType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_type: DeploymentType,
     /// The password that will be used to protect Project Deployments
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3508,6 +4036,10 @@ impl std::fmt::Debug for PatchTeamDefaultDeploymentProtectionPasswordProtection 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Path {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
 }
 #[cfg(any(feature = "projects", feature = "user"))]
@@ -3656,10 +4188,22 @@ impl std::fmt::Display for PreviousRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectDomain {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "apexName")]
+    #[serde(
+        rename = "apexName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub apex_name: String,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect: Option<String>,
@@ -3682,6 +4226,10 @@ pub struct ProjectDomain {
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
     /// `true` if the domain is verified for use with the project. If `false` it will not be used as an alias on this project until the challenge in `verification` is completed.
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub verified: bool,
     /// A list of verification challenges, one of which must be completed to verify the domain for use on the project. After the challenge is complete `POST /projects/:idOrName/domains/:domain/verify` to verify the domain. Possible challenges: - If `verification.type = TXT` the `verification.domain` will be checked for a TXT record matching `verification.value`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3693,10 +4241,26 @@ pub struct ProjectDomain {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectDomainVerificationItem {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
 }
 
@@ -3705,9 +4269,17 @@ pub struct ProjectDomainVerificationItem {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectProtectionBypassValueAutomationBypass {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "createdBy")]
+    #[serde(
+        rename = "createdBy",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_by: String,
 }
 
@@ -3977,7 +4549,15 @@ impl<'de> serde::Deserialize<'de> for ResourceMetadataValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceNotification {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub level: ResourceNotificationLevel,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -4043,8 +4623,16 @@ impl std::fmt::Display for ResourceNotificationLevel {
 #[non_exhaustive]
 pub struct Revoke {
     /// Sharebale link to revoked
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub secret: String,
     /// Whether or not a new shareable link should be created after the provided secret is revoked
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub regenerate: bool,
 }
 #[cfg(any(feature = "aliases", feature = "projects"))]
@@ -4073,6 +4661,10 @@ impl std::fmt::Debug for Revoke {
 #[non_exhaustive]
 pub struct RollingRelease {
     /// The environment that the release targets, currently only supports production. Adding in case we want to configure with alias groups or custom environments.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub target: String,
     /// An array of all the stages required during a deployment release. Each stage defines a target percentage and advancement rules. The final stage must always have targetPercentage: 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4092,7 +4684,11 @@ pub struct RollingRelease {
 #[non_exhaustive]
 pub struct RollingReleaseStage {
     /// The percentage of traffic to serve to the canary deployment (0-100)
-    #[serde(rename = "targetPercentage")]
+    #[serde(
+        rename = "targetPercentage",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub target_percentage: f64,
     /// Whether or not this stage requires manual approval to proceed
     #[serde(
@@ -4127,6 +4723,10 @@ pub struct Schemas {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SpeedInsights {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
     pub enabled_at: Option<f64>,
@@ -4145,7 +4745,11 @@ pub struct SpeedInsights {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SsoProtection {
-    #[serde(rename = "deploymentType")]
+    #[serde(
+        rename = "deploymentType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_type: DeploymentType,
 }
 #[cfg(any(feature = "projects", feature = "teams", feature = "user"))]
@@ -4446,6 +5050,10 @@ impl std::fmt::Display for TeamRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Transform {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 #[cfg(
@@ -4470,6 +5078,10 @@ impl Transform {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateEdgeConfigRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
 }
 #[cfg(any(feature = "edge-config", feature = "user"))]
@@ -4485,6 +5097,10 @@ impl UpdateEdgeConfigRequest {
 #[non_exhaustive]
 pub struct UploadArtifactResponse {
     /// Array of URLs where the file was updated
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub urls: Vec<String>,
 }
 
@@ -4494,8 +5110,16 @@ pub struct UploadArtifactResponse {
 #[non_exhaustive]
 pub struct UserEventPayloadReason {
     /// Idenitifier slug of the reason why the team is being deleted.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// Description of the reason why the team is being deleted.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub description: String,
 }
 #[cfg(any(feature = "teams", feature = "user"))]
@@ -4513,6 +5137,10 @@ impl UserEventPayloadReason {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebAnalytics {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(rename = "disabledAt", default, skip_serializing_if = "Option::is_none")]
     pub disabled_at: Option<f64>,

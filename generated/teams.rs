@@ -67,14 +67,30 @@ impl Attribution {
 #[non_exhaustive]
 pub struct Connection {
     /// The Identity Provider "type", for example Okta.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
     /// Current status of the connection.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: String,
     /// Current state of the connection.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: String,
     /// Timestamp (in milliseconds) of when the configuration was connected.
-    #[serde(rename = "connectedAt")]
+    #[serde(
+        rename = "connectedAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub connected_at: f64,
     /// Timestamp (in milliseconds) of when the last webhook event was received from WorkOS.
     #[serde(
@@ -89,6 +105,10 @@ pub struct Connection {
 #[non_exhaustive]
 pub struct CreateTeamRequest {
     /// The desired slug for the Team
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// The desired name for the Team. It will be generated from the provided slug if nothing is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +143,15 @@ impl CreateTeamRequest {
 #[non_exhaustive]
 pub struct CreateTeamResponse {
     /// Id of the created team
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
 }
 
@@ -278,6 +306,10 @@ pub struct DefaultRoles {
 #[non_exhaustive]
 pub struct DeleteTeamResponse {
     /// The ID of the deleted Team
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// Signifies whether the default team update has failed, when newDefaultTeamId is provided in request query.
     #[serde(
@@ -293,12 +325,24 @@ pub struct DeleteTeamResponse {
 #[non_exhaustive]
 pub struct Directory {
     /// The Identity Provider "type", for example Okta.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
     /// Current state of the connection.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: String,
     /// Timestamp (in milliseconds) of when the configuration was connected.
-    #[serde(rename = "connectedAt")]
+    #[serde(
+        rename = "connectedAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub connected_at: f64,
     /// Timestamp (in milliseconds) of when the last webhook event was received from WorkOS.
     #[serde(
@@ -314,6 +358,10 @@ pub struct Directory {
 pub struct EmailInviteCode {
     #[serde(rename = "accessGroups", default, skip_serializing_if = "Option::is_none")]
     pub access_groups: Option<Vec<String>>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -327,7 +375,11 @@ pub struct EmailInviteCode {
         skip_serializing_if = "Option::is_none",
     )]
     pub team_permissions: Option<Vec<crate::shared::TeamPermission>>,
-    #[serde(rename = "isDSyncUser")]
+    #[serde(
+        rename = "isDSyncUser",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_d_sync_user: bool,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<f64>,
@@ -513,6 +565,10 @@ impl std::fmt::Display for ExpirationCanceled {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTeamAccessRequestJoinedFrom {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: GetTeamAccessRequestJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
@@ -632,27 +688,47 @@ impl std::fmt::Display for GetTeamAccessRequestJoinedFromOrigin {
 #[non_exhaustive]
 pub struct GetTeamAccessRequestResponse {
     /// The slug of the team.
-    #[serde(rename = "teamSlug")]
+    #[serde(
+        rename = "teamSlug",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_slug: String,
     /// The name of the team.
-    #[serde(rename = "teamName")]
+    #[serde(
+        rename = "teamName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_name: String,
     /// Current status of the membership. Will be `true` if confirmed, if pending it'll be `false`.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub confirmed: bool,
     /// A map that describes the origin from where the user joined.
-    #[serde(rename = "joinedFrom")]
+    #[serde(
+        rename = "joinedFrom",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub joined_from: GetTeamAccessRequestJoinedFrom,
     /// Timestamp in milliseconds when the user requested access to the team.
-    #[serde(rename = "accessRequestedAt")]
+    #[serde(
+        rename = "accessRequestedAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_requested_at: f64,
     /// Map of the connected GitHub account.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<5, _>")]
     pub github: Option<Github>,
     /// Map of the connected GitLab account.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<6, _>")]
     pub gitlab: Option<Github>,
     /// Map of the connected Bitbucket account.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<7, _>")]
     pub bitbucket: Option<Github>,
 }
 
@@ -663,8 +739,16 @@ pub struct GetTeamMembersMember {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     /// Boolean that indicates if this member was confirmed by an owner.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub confirmed: bool,
     /// The email of this member.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     /// Information about the GitHub account for this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -676,16 +760,32 @@ pub struct GetTeamMembersMember {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bitbucket: Option<Github>,
     /// Role of this user in the team.
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::TeamRole,
     /// The ID of this user.
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The unique username of this user.
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
     /// The name of this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Timestamp in milliseconds when this member was added.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<10, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// Timestamp in milliseconds for when this team member was accepted by an owner.
     #[serde(
@@ -706,6 +806,10 @@ pub struct GetTeamMembersMember {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTeamMembersMemberJoinedFrom {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: GetTeamMembersMemberJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
@@ -825,7 +929,15 @@ impl std::fmt::Display for GetTeamMembersMemberJoinedFromOrigin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTeamMembersMemberProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::shared::PreviousRole>,
@@ -834,6 +946,10 @@ pub struct GetTeamMembersMemberProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTeamMembersResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub members: Vec<GetTeamMembersMember>,
     #[serde(
         rename = "emailInviteCodes",
@@ -841,6 +957,10 @@ pub struct GetTeamMembersResponse {
         skip_serializing_if = "Option::is_none",
     )]
     pub email_invite_codes: Option<Vec<EmailInviteCode>>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::GetProjectMembersPagination,
 }
 
@@ -848,7 +968,15 @@ pub struct GetTeamMembersResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetTeamsResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub teams: Vec<GetTeamsTeam>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub pagination: crate::shared::Pagination,
 }
 
@@ -913,6 +1041,10 @@ pub struct Github {
 #[non_exhaustive]
 pub struct InviteUserToTeamRequest {
     /// The email address of the user to invite
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     /// The role of the user to invite
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -949,12 +1081,28 @@ impl InviteUserToTeamRequest {
 #[non_exhaustive]
 pub struct InviteUserToTeamResponse {
     /// The ID of the invited user
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     /// The username of the invited user
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
     /// The email of the invited user.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     /// The role used for the invitation
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::TeamRole,
     /// The team roles of the user
     #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
@@ -992,19 +1140,39 @@ impl JoinTeamRequest {
 #[non_exhaustive]
 pub struct JoinTeamResponse {
     /// The ID of the team the user joined.
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
     /// The slug of the team the user joined.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// The name of the team the user joined.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     /// The origin of how the user joined.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub from: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JoinedFrom {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: Origin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
@@ -1042,6 +1210,10 @@ pub struct Membership {
     pub entitlements: Option<Vec<MembershipEntitlement>>,
     #[serde(rename = "teamId", default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub confirmed: bool,
     #[serde(
         rename = "accessRequestedAt",
@@ -1049,6 +1221,10 @@ pub struct Membership {
         skip_serializing_if = "Option::is_none",
     )]
     pub access_requested_at: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::TeamRole,
     #[serde(rename = "teamRoles", default, skip_serializing_if = "Option::is_none")]
     pub team_roles: Option<Vec<crate::shared::TeamRole>>,
@@ -1058,8 +1234,16 @@ pub struct Membership {
         skip_serializing_if = "Option::is_none",
     )]
     pub team_permissions: Option<Vec<crate::shared::TeamPermission>>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: f64,
     #[serde(rename = "joinedFrom", default, skip_serializing_if = "Option::is_none")]
     pub joined_from: Option<JoinedFrom>,
@@ -1068,6 +1252,10 @@ pub struct Membership {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MembershipEntitlement {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub entitlement: String,
 }
 
@@ -1162,7 +1350,11 @@ impl std::fmt::Display for Origin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PasswordProtection {
-    #[serde(rename = "deploymentType")]
+    #[serde(
+        rename = "deploymentType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_type: String,
 }
 
@@ -1461,6 +1653,10 @@ impl PatchTeamSaml {
 #[non_exhaustive]
 pub struct RequestAccessToTeamJoinedFrom {
     /// The origin of the request.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: RequestAccessToTeamJoinedFromOrigin,
     /// The commit sha if the origin is a git provider.
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
@@ -1589,7 +1785,11 @@ impl std::fmt::Display for RequestAccessToTeamJoinedFromOrigin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestAccessToTeamRequest {
-    #[serde(rename = "joinedFrom")]
+    #[serde(
+        rename = "joinedFrom",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub joined_from: RequestAccessToTeamJoinedFrom,
 }
 impl RequestAccessToTeamRequest {
@@ -1602,9 +1802,17 @@ impl RequestAccessToTeamRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestAccessToTeamResponse {
-    #[serde(rename = "teamSlug")]
+    #[serde(
+        rename = "teamSlug",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_slug: String,
-    #[serde(rename = "teamName")]
+    #[serde(
+        rename = "teamName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<bool>,
@@ -1616,17 +1824,21 @@ pub struct RequestAccessToTeamResponse {
         skip_serializing_if = "Option::is_none",
     )]
     pub access_requested_at: Option<f64>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<5, _>")]
     pub github: Option<Github>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<6, _>")]
     pub gitlab: Option<Github>,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<7, _>")]
     pub bitbucket: Option<Github>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestAccessToTeamResponseJoinedFrom {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: RequestAccessToTeamResponseJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
@@ -1753,6 +1965,10 @@ pub struct Saml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory: Option<Directory>,
     /// When `true`, interactions with the Team **must** be done with an authentication token that has been authenticated with the Team's SAML Single Sign-On provider.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enforced: bool,
     /// The default redirect URI to use after successful SAML authentication.
     #[serde(
@@ -1809,7 +2025,11 @@ impl<'de> serde::Deserialize<'de> for SamlRolesValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlRolesValueWithAccessGroupId {
-    #[serde(rename = "accessGroupId")]
+    #[serde(
+        rename = "accessGroupId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group_id: String,
 }
 impl SamlRolesValueWithAccessGroupId {
@@ -1877,10 +2097,18 @@ pub struct Team {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect: Option<crate::shared::RemoteCaching>,
     /// The ID of the user who created the Team.
-    #[serde(rename = "creatorId")]
+    #[serde(
+        rename = "creatorId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub creator_id: String,
     /// Timestamp (in milliseconds) of when the Team was last updated.
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// Hostname that'll be matched with emails on sign-up to automatically join the Team.
     #[serde(rename = "emailDomain", default, skip_serializing_if = "Option::is_none")]
@@ -1892,13 +2120,17 @@ pub struct Team {
     #[serde(rename = "inviteCode", default, skip_serializing_if = "Option::is_none")]
     pub invite_code: Option<String>,
     /// A short description of the Team.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<6, _>")]
     pub description: Option<String>,
     /// Default roles for the team.
     #[serde(rename = "defaultRoles", default, skip_serializing_if = "Option::is_none")]
     pub default_roles: Option<DefaultRoles>,
     /// The prefix that is prepended to automatic aliases.
-    #[serde(rename = "stagingPrefix")]
+    #[serde(
+        rename = "stagingPrefix",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub staging_prefix: String,
     #[serde(rename = "resourceConfig", default, skip_serializing_if = "Option::is_none")]
     pub resource_config: Option<TeamResourceConfig>,
@@ -1975,19 +2207,35 @@ pub struct Team {
     #[serde(rename = "ipBuckets", default, skip_serializing_if = "Option::is_none")]
     pub ip_buckets: Option<Vec<crate::shared::IpBucket>>,
     /// The Team's unique identifier.
+    #[serde(
+        default = "crate::runtime::absent::<22, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The Team's slug, which is unique across the Vercel platform.
+    #[serde(
+        default = "crate::runtime::absent::<23, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// Name associated with the Team account, or `null` if none has been provided.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<24, _>")]
     pub name: Option<String>,
     /// The ID of the file used as avatar for this Team.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<25, _>")]
     pub avatar: Option<String>,
     /// The membership of the authenticated User in relation to the Team.
+    #[serde(
+        default = "crate::runtime::absent::<26, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub membership: Membership,
     /// UNIX timestamp (in milliseconds) when the Team was created.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<27, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// Properties not named by the schema.
     #[serde(flatten)]
@@ -1999,26 +2247,50 @@ pub struct Team {
 #[non_exhaustive]
 pub struct TeamLimited {
     /// Property indicating that this Team data contains only limited information, due to the authentication token missing privileges to read the full Team data or due to team having MFA enforced and the user not having MFA enabled. Re-login with the Team's configured SAML Single Sign-On provider in order to upgrade the authentication token with the necessary privileges.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub limited: bool,
-    #[serde(rename = "limitedBy")]
+    #[serde(
+        rename = "limitedBy",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub limited_by: Vec<TeamLimitedLimitedByItem>,
     /// When "Single Sign-On (SAML)" is configured, this object contains information that allows the client-side to identify whether or not this Team has SAML enforced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml: Option<TeamLimitedSaml>,
     /// The Team's unique identifier.
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The Team's slug, which is unique across the Vercel platform.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
     /// Name associated with the Team account, or `null` if none has been provided.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<5, _>")]
     pub name: Option<String>,
     /// The ID of the file used as avatar for this Team.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<6, _>")]
     pub avatar: Option<String>,
     /// The membership of the authenticated User in relation to the Team.
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub membership: Membership,
     /// UNIX timestamp (in milliseconds) when the Team was created.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
 }
 
@@ -2076,6 +2348,10 @@ pub struct TeamLimitedSaml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory: Option<Directory>,
     /// When `true`, interactions with the Team **must** be done with an authentication token that has been authenticated with the Team's SAML Single Sign-On provider.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enforced: bool,
 }
 

@@ -7,7 +7,11 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActiveDashboardView {
-    #[serde(rename = "scopeId")]
+    #[serde(
+        rename = "scopeId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope_id: String,
     #[serde(rename = "viewPreference", default, skip_serializing_if = "Option::is_none")]
     pub view_preference: Option<ViewPreference>,
@@ -28,7 +32,11 @@ pub struct ActiveDashboardView {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AnalyticsUsage {
-    #[serde(rename = "currentThreshold")]
+    #[serde(
+        rename = "currentThreshold",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub current_threshold: f64,
     #[serde(rename = "warningAt", default, skip_serializing_if = "Option::is_none")]
     pub warning_at: Option<f64>,
@@ -40,11 +48,23 @@ pub struct AnalyticsUsage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct App {
-    #[serde(rename = "clientId")]
+    #[serde(
+        rename = "clientId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub client_id: String,
     /// the app's name at the time the event was published (it could have changed since then)
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "clientAuthenticationUsed")]
+    #[serde(
+        rename = "clientAuthenticationUsed",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub client_authentication_used: ClientAuthenticationUsed,
 }
 
@@ -151,19 +171,31 @@ impl std::fmt::Display for AuthMethod {
 #[non_exhaustive]
 pub struct AuthUser {
     /// UNIX timestamp (in milliseconds) when the User account was created.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// When the User account has been "soft blocked", this property will contain the date when the restriction was enacted, and the identifier for why.
-    #[serde(rename = "softBlock", default)]
+    #[serde(rename = "softBlock", default = "crate::runtime::absent::<1, _>")]
     pub soft_block: Option<SoftBlock>,
     /// An object containing billing infomation associated with the User account.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<2, _>")]
     pub billing: Option<serde_json::Map<String, serde_json::Value>>,
     /// An object containing infomation related to the amount of platform resources may be allocated to the User account.
-    #[serde(rename = "resourceConfig")]
+    #[serde(
+        rename = "resourceConfig",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub resource_config: AuthUserResourceConfig,
     /// Prefix that will be used in the URL of "Preview" deployments created by the User account.
-    #[serde(rename = "stagingPrefix")]
+    #[serde(
+        rename = "stagingPrefix",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub staging_prefix: String,
     /// set of dashboard view preferences (cards or list) per scopeId
     #[serde(
@@ -211,7 +243,11 @@ pub struct AuthUser {
     )]
     pub favorite_projects_and_spaces: Option<Vec<FavoriteProjectsAndSpace>>,
     /// Whether the user has a trial available for a paid plan subscription.
-    #[serde(rename = "hasTrialAvailable")]
+    #[serde(
+        rename = "hasTrialAvailable",
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub has_trial_available: bool,
     /// remote caching settings
     #[serde(rename = "remoteCaching", default, skip_serializing_if = "Option::is_none")]
@@ -223,19 +259,31 @@ pub struct AuthUser {
     #[serde(rename = "featureBlocks", default, skip_serializing_if = "Option::is_none")]
     pub feature_blocks: Option<FeatureBlocks>,
     /// The User's unique identifier.
+    #[serde(
+        default = "crate::runtime::absent::<16, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// Email address associated with the User account.
+    #[serde(
+        default = "crate::runtime::absent::<17, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     /// Name associated with the User account, or `null` if none has been provided.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<18, _>")]
     pub name: Option<String>,
     /// Unique username associated with the User account.
+    #[serde(
+        default = "crate::runtime::absent::<19, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
     /// SHA1 hash of the avatar for the User account. Can be used in conjuction with the ... endpoint to retrieve the avatar image.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<20, _>")]
     pub avatar: Option<String>,
     /// The user's default team.
-    #[serde(rename = "defaultTeamId", default)]
+    #[serde(rename = "defaultTeamId", default = "crate::runtime::absent::<21, _>")]
     pub default_team_id: Option<String>,
 }
 
@@ -256,21 +304,37 @@ pub struct AuthUserDataCache {
 #[non_exhaustive]
 pub struct AuthUserLimited {
     /// Property indicating that this User data contains only limited information, due to the authentication token missing privileges to read the full User data. Re-login with email, GitHub, GitLab or Bitbucket in order to upgrade the authentication token with the necessary privileges.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub limited: bool,
     /// The User's unique identifier.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// Email address associated with the User account.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     /// Name associated with the User account, or `null` if none has been provided.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<3, _>")]
     pub name: Option<String>,
     /// Unique username associated with the User account.
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
     /// SHA1 hash of the avatar for the User account. Can be used in conjuction with the ... endpoint to retrieve the avatar image.
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<5, _>")]
     pub avatar: Option<String>,
     /// The user's default team.
-    #[serde(rename = "defaultTeamId", default)]
+    #[serde(rename = "defaultTeamId", default = "crate::runtime::absent::<6, _>")]
     pub default_team_id: Option<String>,
 }
 
@@ -442,15 +506,27 @@ pub struct AuthUserResourceConfigSecurity {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Blob {
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
     pub blocked_from: Option<f64>,
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
+    #[serde(
+        rename = "blockReason",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub block_reason: BlockReason,
-    #[serde(rename = "overageReason")]
+    #[serde(
+        rename = "overageReason",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub overage_reason: OverageReason,
 }
 
@@ -543,6 +619,10 @@ impl std::fmt::Display for BlockType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Browser {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: BrowserName,
 }
 
@@ -619,16 +699,32 @@ impl std::fmt::Display for BrowserName {
 #[non_exhaustive]
 pub struct Budget {
     /// The budget type
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: BudgetType,
     /// Budget amount (USD / dollars)
-    #[serde(rename = "fixedBudget")]
+    #[serde(
+        rename = "fixedBudget",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub fixed_budget: f64,
     /// Array of the last 3 months of spend data
-    #[serde(rename = "previousSpend")]
+    #[serde(
+        rename = "previousSpend",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub previous_spend: Vec<f64>,
     /// Array of 50, 75, 100 to keep track of notifications sent out
-    #[serde(rename = "notifiedAt")]
+    #[serde(
+        rename = "notifiedAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub notified_at: Vec<f64>,
     /// Webhook id that corresponds to a webhook in Cosmos webhook collection
     #[serde(rename = "webhookId", default, skip_serializing_if = "Option::is_none")]
@@ -641,13 +737,21 @@ pub struct Budget {
     )]
     pub webhook_notified: Option<bool>,
     /// Date time when budget is created
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// Date time when budget is updated last
     #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<f64>,
     /// Is the budget currently active for a customer
-    #[serde(rename = "isActive")]
+    #[serde(
+        rename = "isActive",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_active: bool,
     /// Should all projects be paused if budget is exceeded
     #[serde(rename = "pauseProjects", default, skip_serializing_if = "Option::is_none")]
@@ -656,9 +760,17 @@ pub struct Budget {
     #[serde(rename = "pricingPlan", default, skip_serializing_if = "Option::is_none")]
     pub pricing_plan: Option<PricingPlan>,
     /// Partition key
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<11, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
     /// Sort key that needs to be unique per teamId
+    #[serde(
+        default = "crate::runtime::absent::<12, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 
@@ -779,12 +891,20 @@ impl std::fmt::Display for BuildQueueConfiguration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct City {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub names: Names,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClientAuthenticationUsed {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub method: ClientAuthenticationUsedMethod,
     #[serde(rename = "secretId", default, skip_serializing_if = "Option::is_none")]
     pub secret_id: Option<String>,
@@ -898,9 +1018,21 @@ impl<'de> serde::Deserialize<'de> for Credential {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialGithubOauthCustomHost {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: UserEventPayloadNewOwnerCredentialGithubOauthCustomHostType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub host: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 
@@ -970,17 +1102,33 @@ impl std::fmt::Display for CredentialType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CredentialWithTypeId {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: CredentialType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Dismissal {
-    #[serde(rename = "scopeId")]
+    #[serde(
+        rename = "scopeId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope_id: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
 }
 
@@ -988,7 +1136,15 @@ pub struct Dismissal {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DismissedToast {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub dismissals: Vec<Dismissal>,
 }
 
@@ -1004,11 +1160,23 @@ pub struct EmailNotifications {
 #[non_exhaustive]
 pub struct Entity {
     /// The type of entity.
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: EntityType,
     /// The index of where the entity begins within the `text` (inclusive).
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub start: f64,
     /// The index of where the entity ends within the `text` (non-inclusive).
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub end: f64,
 }
 
@@ -1155,9 +1323,17 @@ impl std::fmt::Display for EntityType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FavoriteProjectsAndSpace {
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 
@@ -1219,7 +1395,11 @@ pub struct FeatureBlocksWebAnalytics {
     pub blocked_from: Option<f64>,
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
-    #[serde(rename = "isCurrentlyBlocked")]
+    #[serde(
+        rename = "isCurrentlyBlocked",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub is_currently_blocked: bool,
 }
 
@@ -1228,6 +1408,10 @@ pub struct FeatureBlocksWebAnalytics {
 pub struct Geolocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<City>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub country: City,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub most_specific_subdivision: Option<City>,
@@ -1239,6 +1423,7 @@ pub struct Geolocation {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthUserResponse {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
     pub user: GetAuthUserUser,
 }
 
@@ -1367,26 +1552,58 @@ impl std::fmt::Display for ImportFlowGitProvider {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvitedUser {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Job {
-    #[serde(rename = "deployHook")]
+    #[serde(
+        rename = "deployHook",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deploy_hook: JobDeployHook,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub state: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct JobDeployHook {
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "ref")]
+    #[serde(
+        rename = "ref",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ref_: String,
 }
 
@@ -1395,6 +1612,10 @@ pub struct JobDeployHook {
 #[non_exhaustive]
 pub struct ListUserEventsResponse {
     /// Array of events generated by the User.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub events: Vec<UserEvent>,
 }
 
@@ -1402,10 +1623,18 @@ pub struct ListUserEventsResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MfaConfiguration {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled: bool,
     #[serde(rename = "enabledAt", default, skip_serializing_if = "Option::is_none")]
     pub enabled_at: Option<f64>,
-    #[serde(rename = "recoveryCodes")]
+    #[serde(
+        rename = "recoveryCodes",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub recovery_codes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totp: Option<Totp>,
@@ -1415,21 +1644,37 @@ pub struct MfaConfiguration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Monitoring {
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
     pub blocked_from: Option<f64>,
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
+    #[serde(
+        rename = "blockReason",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub block_reason: BlockReason,
-    #[serde(rename = "blockType")]
+    #[serde(
+        rename = "blockType",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub block_type: BlockType,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Names {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub en: String,
 }
 
@@ -1448,14 +1693,22 @@ pub struct NewOwner {
     pub accepted_at: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub billing: NewOwnerBilling,
-    #[serde(default)]
+    #[serde(default = "crate::runtime::absent::<5, _>")]
     pub blocked: Option<f64>,
     #[serde(rename = "blockReason", default, skip_serializing_if = "Option::is_none")]
     pub block_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<f64>,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<Credential>>,
@@ -1467,7 +1720,11 @@ pub struct NewOwner {
     pub data_cache: Option<AuthUserDataCache>,
     #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<f64>,
-    #[serde(rename = "deploymentSecret")]
+    #[serde(
+        rename = "deploymentSecret",
+        default = "crate::runtime::absent::<14, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_secret: String,
     #[serde(rename = "dismissedTeams", default, skip_serializing_if = "Option::is_none")]
     pub dismissed_teams: Option<Vec<String>>,
@@ -1483,7 +1740,15 @@ pub struct NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub favorite_projects_and_spaces: Option<Vec<FavoriteProjectsAndSpace>>,
+    #[serde(
+        default = "crate::runtime::absent::<18, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
+    #[serde(
+        default = "crate::runtime::absent::<19, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(
         rename = "importFlowGitNamespace",
@@ -1523,7 +1788,7 @@ pub struct NewOwner {
     pub name: Option<String>,
     #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    #[serde(rename = "platformVersion", default)]
+    #[serde(rename = "platformVersion", default = "crate::runtime::absent::<29, _>")]
     pub platform_version: Option<f64>,
     #[serde(
         rename = "preventAutoBlocking",
@@ -1636,9 +1901,17 @@ pub struct NewOwner {
     pub sfdc_id: Option<String>,
     #[serde(rename = "softBlock", default, skip_serializing_if = "Option::is_none")]
     pub soft_block: Option<SoftBlock>,
-    #[serde(rename = "stagingPrefix")]
+    #[serde(
+        rename = "stagingPrefix",
+        default = "crate::runtime::absent::<53, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub staging_prefix: String,
-    #[serde(rename = "sysToken")]
+    #[serde(
+        rename = "sysToken",
+        default = "crate::runtime::absent::<54, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sys_token: String,
     /// A helper that allows to describe a relationship attribute. It receives the shape of a relationship plus the foreignKey name to make it mandatory in the resulting type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1652,7 +1925,11 @@ pub struct NewOwner {
     /// Deprecated on 2022-04-12 in favor of trialTeamIds and using utils/api-teams/user-has-trial-available.ts.
     #[serde(rename = "trialTeamId", default, skip_serializing_if = "Option::is_none")]
     pub trial_team_id: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<59, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: PrincipalType,
     /// Contains the timestamps when a user was notified about their usage
     #[serde(rename = "usageAlerts", default, skip_serializing_if = "Option::is_none")]
@@ -1670,8 +1947,16 @@ pub struct NewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub overage_metadata: Option<OverageMetadata>,
+    #[serde(
+        default = "crate::runtime::absent::<63, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<64, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// Whether the Vercel Toolbar is enabled for preview deployments.
     #[serde(
@@ -1685,6 +1970,10 @@ pub struct NewOwner {
     pub feature_blocks: Option<NewOwnerFeatureBlocks>,
     #[serde(rename = "defaultTeamId", default, skip_serializing_if = "Option::is_none")]
     pub default_team_id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<68, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub version: NewOwnerVersion,
     /// An archive of information about the Northstar migration, derived from the old (deprecated) property, `northstarMigrationEvents`.
     #[serde(
@@ -1819,7 +2108,11 @@ pub struct NewOwnerAbuse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scanner: Option<String>,
     /// Since November 2021
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(
         rename = "creationUserAgent",
@@ -1841,11 +2134,23 @@ pub struct NewOwnerAbuse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerAbuseBlockHistoryItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: NewOwnerAbuseBlockHistoryItemAction,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(rename = "caseId", default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
@@ -1906,7 +2211,11 @@ impl std::fmt::Display for NewOwnerAbuseBlockHistoryItemAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerActiveDashboardView {
-    #[serde(rename = "scopeId")]
+    #[serde(
+        rename = "scopeId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope_id: String,
     #[serde(rename = "viewPreference", default, skip_serializing_if = "Option::is_none")]
     pub view_preference: Option<NewOwnerActiveDashboardViewViewPreference>,
@@ -1970,6 +2279,10 @@ impl std::fmt::Display for NewOwnerActiveDashboardViewViewPreference {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerBilling {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub plan: crate::shared::Plan,
 }
 
@@ -2015,26 +2328,42 @@ pub struct NewOwnerFeatureBlocks {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerFeatureBlocksDataCache {
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
     pub blocked_from: Option<f64>,
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
+    #[serde(
+        rename = "blockReason",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub block_reason: BlockReason,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerFeatureBlocksWebAnalytics {
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     #[serde(rename = "blockedFrom", default, skip_serializing_if = "Option::is_none")]
     pub blocked_from: Option<f64>,
     #[serde(rename = "blockedUntil", default, skip_serializing_if = "Option::is_none")]
     pub blocked_until: Option<f64>,
-    #[serde(rename = "blockReason")]
+    #[serde(
+        rename = "blockReason",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub block_reason: BlockReason,
     #[serde(
         rename = "graceEmailSentAt",
@@ -2105,35 +2434,83 @@ impl std::fmt::Display for NewOwnerImportFlowGitProvider {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerResourceLimitsValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub max: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub duration: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerSiftScoresValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub score: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reasons: Vec<NewOwnerSiftScoresValueReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerSiftScoresValueReason {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerTeam {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created: f64,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::TeamRole,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub confirmed: bool,
-    #[serde(rename = "confirmedAt")]
+    #[serde(
+        rename = "confirmedAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub confirmed_at: f64,
     #[serde(
         rename = "accessRequestedAt",
@@ -2156,6 +2533,10 @@ pub struct NewOwnerTeam {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct NewOwnerTeamJoinedFrom {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin: NewOwnerTeamJoinedFromOrigin,
     #[serde(rename = "commitId", default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
@@ -2314,23 +2695,51 @@ impl std::fmt::Display for NewOwnerVersion {
 #[non_exhaustive]
 pub struct NorthstarMigration {
     /// The ID of the team we created for this user.
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
     /// The number of projects migrated for this user.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub projects: f64,
     /// The number of stores migrated for this user.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub stores: f64,
     /// The number of integration configurations migrated for this user.
-    #[serde(rename = "integrationConfigurations")]
+    #[serde(
+        rename = "integrationConfigurations",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_configurations: f64,
     /// The number of integration clients migrated for this user.
-    #[serde(rename = "integrationClients")]
+    #[serde(
+        rename = "integrationClients",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_clients: f64,
     /// The migration start time timestamp for this user.
-    #[serde(rename = "startTime")]
+    #[serde(
+        rename = "startTime",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub start_time: f64,
     /// The migration end time timestamp for this user.
-    #[serde(rename = "endTime")]
+    #[serde(
+        rename = "endTime",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub end_time: f64,
 }
 
@@ -2407,7 +2816,11 @@ pub struct OldEnvVar {
 pub struct OldProject {
     #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 
@@ -2901,29 +3314,61 @@ pub struct OverageUsageAlerts {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Peering {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "accountId")]
+    #[serde(
+        rename = "accountId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub account_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub region: String,
-    #[serde(rename = "vpcId")]
+    #[serde(
+        rename = "vpcId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub vpc_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreferredScopesAndGitNamespace {
-    #[serde(rename = "scopeId")]
+    #[serde(
+        rename = "scopeId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope_id: String,
-    #[serde(rename = "gitNamespaceId", default)]
+    #[serde(rename = "gitNamespaceId", default = "crate::runtime::absent::<1, _>")]
     pub git_namespace_id: Option<crate::shared::RepoId>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Prev {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
-    #[serde(rename = "fallbackEnvironment")]
+    #[serde(
+        rename = "fallbackEnvironment",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub fallback_environment: String,
     #[serde(
         rename = "enableMfeAliases",
@@ -2937,6 +3382,10 @@ pub struct Prev {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PreviousRule {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
 }
 
@@ -3041,10 +3490,22 @@ impl<'de> serde::Deserialize<'de> for Principal {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PrincipalApp {
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: UserEventPrincipalAppType,
-    #[serde(rename = "clientId")]
+    #[serde(
+        rename = "clientId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub client_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
 }
 
@@ -3092,20 +3553,48 @@ impl std::fmt::Display for PrincipalType {
 pub struct PrincipalWithAvatarEmail {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PrincipalType>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub avatar: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProjectMembership {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::PreviousRole,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -3163,10 +3652,22 @@ impl std::fmt::Display for ReasonCode {
 #[non_exhaustive]
 pub struct RequestDeleteResponse {
     /// Unique identifier of the User who has initiated deletion.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// Email address of the User who has initiated deletion.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     /// User deletion progress status.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub message: String,
 }
 
@@ -3174,13 +3675,25 @@ pub struct RequestDeleteResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecondaryEmail {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SiftRoute {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: crate::shared::MetadataSchemaPropertiesValueType,
 }
 
@@ -3188,8 +3701,16 @@ pub struct SiftRoute {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SoftBlock {
-    #[serde(rename = "blockedAt")]
+    #[serde(
+        rename = "blockedAt",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub blocked_at: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub reason: SoftBlockReason,
     #[serde(
         rename = "blockedDueToOverageType",
@@ -3265,6 +3786,10 @@ impl std::fmt::Display for SoftBlockReason {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct StaticIps {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regions: Option<Vec<String>>,
@@ -3316,8 +3841,16 @@ impl std::fmt::Display for StoreType {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Totp {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub secret: String,
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
 }
 impl std::fmt::Debug for Totp {
@@ -3332,6 +3865,10 @@ impl std::fmt::Debug for Totp {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateDiff {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -3349,7 +3886,11 @@ pub struct UpdateDiff {
     pub old_projects: Option<Vec<OldProject>>,
     #[serde(rename = "newProjects", default, skip_serializing_if = "Option::is_none")]
     pub new_projects: Option<Vec<OldProject>>,
-    #[serde(rename = "changedValue")]
+    #[serde(
+        rename = "changedValue",
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub changed_value: bool,
 }
 
@@ -3366,15 +3907,35 @@ pub struct UsageAlerts {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserAgent {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub browser: Browser,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ua: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub program: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub os: UserAgentOs,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserAgentOs {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: UserAgentOsName,
 }
 
@@ -3481,13 +4042,29 @@ impl std::fmt::Display for UserAgentOsName {
 #[non_exhaustive]
 pub struct UserEvent {
     /// The unique identifier of the Event.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// The human-readable text of the Event.
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub text: String,
     /// A list of "entities" within the event `text`. Useful for enhancing the displayed text with additional styling and links.
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub entities: Vec<Entity>,
     /// Timestamp (in milliseconds) of when the event was generated.
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// Metadata for {@link userId}.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3498,10 +4075,18 @@ pub struct UserEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<Vec<Principal>>,
     /// When the principal who generated the event is a user, this is their ID; otherwise, it is empty.
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
     /// The ID of the principal who generated the event. The principal is typically a user, but it could also be an app, an integration, etc. The principal may have delegated its authority to an acting party, and so {@link viaIds} should be checked as well.
-    #[serde(rename = "principalId")]
+    #[serde(
+        rename = "principalId",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub principal_id: String,
     /// If the principal delegated its authority (for example, a user delegating to an app), then this array contains the ID of the current actor. For example, if `principalId` is "user123" and `viaIds` is `["app456"]`, we can say the event was triggered by - "app456 on behalf of user123", or - "user123 via app4556". Both are equivalent. Arbitrarily long chains of delegation can be represented. For example, if `principalId` is "user123" and `viaIds` is `["service1", "service2"]`, we can say the event was triggered by "user123 via service1 via service2".
     #[serde(rename = "viaIds", default, skip_serializing_if = "Option::is_none")]
@@ -5905,18 +6490,34 @@ impl std::fmt::Display for UserEventPayloadAction {
 #[non_exhaustive]
 pub struct UserEventPayloadBudget {
     /// Represents a budget for tracking and notifying teams on their spending.
-    #[serde(rename = "budgetItem")]
+    #[serde(
+        rename = "budgetItem",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub budget_item: Budget,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadConfiguration {
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "configurationId")]
+    #[serde(
+        rename = "configurationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
+    #[serde(
+        rename = "integrationSlug",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_slug: String,
     #[serde(
         rename = "integrationName",
@@ -5929,9 +6530,25 @@ pub struct UserEventPayloadConfiguration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadDeployment {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub meta: std::collections::BTreeMap<String, String>,
 }
 
@@ -6062,20 +6679,36 @@ impl std::fmt::Display for UserEventPayloadNewOwnerCredentialGithubOauthCustomHo
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadNext {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadNextProject,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadNextProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
-    #[serde(rename = "staticIps")]
+    #[serde(
+        rename = "staticIps",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub static_ips: StaticIps,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadPrev {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadPrevProject,
 }
 
@@ -6090,14 +6723,26 @@ pub struct UserEventPayloadPrevProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadPrevious {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enabled: bool,
-    #[serde(rename = "totpVerified")]
+    #[serde(
+        rename = "totpVerified",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub totp_verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6164,7 +6809,15 @@ impl std::fmt::Display for UserEventPayloadReasonCode {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadRemovedUsersValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::TeamRole,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub confirmed: bool,
     #[serde(rename = "confirmedAt", default, skip_serializing_if = "Option::is_none")]
     pub confirmed_at: Option<f64>,
@@ -6175,7 +6828,15 @@ pub struct UserEventPayloadRemovedUsersValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadScalingRulesValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub min: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub max: f64,
 }
 
@@ -6220,7 +6881,15 @@ impl<'de> serde::Deserialize<'de> for UserEventPayloadSsoProtection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadTeam {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
 }
 
@@ -6386,6 +7055,10 @@ impl std::fmt::Display for UserEventPayloadType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadUser {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -6395,7 +7068,11 @@ pub struct UserEventPayloadUser {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAccessGroup {
-    #[serde(rename = "accessGroup")]
+    #[serde(
+        rename = "accessGroup",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group: UserEventPayloadTeam,
 }
 
@@ -6403,8 +7080,16 @@ pub struct UserEventPayloadWithAccessGroup {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAccessGroupUser {
-    #[serde(rename = "accessGroup")]
+    #[serde(
+        rename = "accessGroup",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group: UserEventPayloadProject,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user: UserEventPayloadUser,
     #[serde(rename = "directoryType", default, skip_serializing_if = "Option::is_none")]
     pub directory_type: Option<String>,
@@ -6414,6 +7099,10 @@ pub struct UserEventPayloadWithAccessGroupUser {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAction {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UserEventPayloadWithActionAction,
 }
 
@@ -6464,10 +7153,26 @@ impl std::fmt::Display for UserEventPayloadWithActionAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithActionId {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UserEventPayloadAction,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 
@@ -6475,10 +7180,22 @@ pub struct UserEventPayloadWithActionId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithActive {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "rulesetName")]
+    #[serde(
+        rename = "rulesetName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ruleset_name: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub active: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<crate::shared::BotFilterAction>,
@@ -6534,10 +7251,18 @@ pub struct UserEventPayloadWithAliasEmailUsername {
 pub struct UserEventPayloadWithAliasId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
-    #[serde(rename = "aliasId")]
+    #[serde(
+        rename = "aliasId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias_id: String,
-    #[serde(rename = "deploymentId", default)]
+    #[serde(rename = "deploymentId", default = "crate::runtime::absent::<3, _>")]
     pub deployment_id: Option<String>,
 }
 
@@ -6559,6 +7284,10 @@ pub struct UserEventPayloadWithAliasIdAlias {
 pub struct UserEventPayloadWithAliasNameOldTeam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
     pub old_team: Option<crate::shared::NewTeam>,
@@ -6582,9 +7311,17 @@ pub struct UserEventPayloadWithAliasUserId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAppId {
-    #[serde(rename = "appName")]
+    #[serde(
+        rename = "appName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub app_name: String,
-    #[serde(rename = "appId")]
+    #[serde(
+        rename = "appId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub app_id: String,
 }
 
@@ -6592,7 +7329,11 @@ pub struct UserEventPayloadWithAppId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAppName {
-    #[serde(rename = "appName")]
+    #[serde(
+        rename = "appName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub app_name: String,
 }
 
@@ -6600,7 +7341,11 @@ pub struct UserEventPayloadWithAppName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAppNameAppId {
-    #[serde(rename = "appName")]
+    #[serde(
+        rename = "appName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub app_name: String,
     #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
@@ -6610,7 +7355,11 @@ pub struct UserEventPayloadWithAppNameAppId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAttackModeEnabled {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
     #[serde(
         rename = "prevAttackModeEnabled",
@@ -6624,7 +7373,11 @@ pub struct UserEventPayloadWithAttackModeEnabled {
         skip_serializing_if = "Option::is_none",
     )]
     pub prev_attack_mode_active_until: Option<f64>,
-    #[serde(rename = "attackModeEnabled")]
+    #[serde(
+        rename = "attackModeEnabled",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub attack_mode_enabled: bool,
     #[serde(
         rename = "attackModeActiveUntil",
@@ -6638,8 +7391,16 @@ pub struct UserEventPayloadWithAttackModeEnabled {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAuthor {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub author: String,
-    #[serde(rename = "accessGroup")]
+    #[serde(
+        rename = "accessGroup",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group: UserEventPayloadTeam,
 }
 
@@ -6647,9 +7408,17 @@ pub struct UserEventPayloadWithAuthor {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithAutoExposeSystemEnvs {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
-    #[serde(rename = "autoExposeSystemEnvs")]
+    #[serde(
+        rename = "autoExposeSystemEnvs",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auto_expose_system_envs: bool,
 }
 
@@ -6665,17 +7434,41 @@ pub struct UserEventPayloadWithAvatar {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithBillingPlanId {
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "configurationId")]
+    #[serde(
+        rename = "configurationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
+    #[serde(
+        rename = "integrationSlug",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_slug: String,
-    #[serde(rename = "integrationName")]
+    #[serde(
+        rename = "integrationName",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_name: String,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
-    #[serde(rename = "billingPlanId")]
+    #[serde(
+        rename = "billingPlanId",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub billing_plan_id: String,
     #[serde(
         rename = "billingPlanName",
@@ -6689,6 +7482,10 @@ pub struct UserEventPayloadWithBillingPlanId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithBio {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub bio: String,
 }
 
@@ -6696,9 +7493,17 @@ pub struct UserEventPayloadWithBio {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithBitbucketEmailBitbucketLogin {
-    #[serde(rename = "bitbucketEmail")]
+    #[serde(
+        rename = "bitbucketEmail",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub bitbucket_email: String,
-    #[serde(rename = "bitbucketLogin")]
+    #[serde(
+        rename = "bitbucketLogin",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub bitbucket_login: String,
     #[serde(rename = "bitbucketName", default, skip_serializing_if = "Option::is_none")]
     pub bitbucket_name: Option<String>,
@@ -6708,8 +7513,16 @@ pub struct UserEventPayloadWithBitbucketEmailBitbucketLogin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithBranch {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub branch: String,
 }
 
@@ -6717,6 +7530,10 @@ pub struct UserEventPayloadWithBranch {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithBudget {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub budget: UserEventPayloadBudget,
 }
 
@@ -6725,6 +7542,10 @@ pub struct UserEventPayloadWithBudget {
 #[non_exhaustive]
 pub struct UserEventPayloadWithBudget2 {
     /// Represents a budget for tracking and notifying teams on their spending.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub budget: Budget,
 }
 
@@ -6733,6 +7554,10 @@ pub struct UserEventPayloadWithBudget2 {
 #[non_exhaustive]
 pub struct UserEventPayloadWithBudgetWebhookUrl {
     /// Represents a budget for tracking and notifying teams on their spending.
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub budget: Budget,
     #[serde(rename = "webhookUrl", default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
@@ -6742,9 +7567,21 @@ pub struct UserEventPayloadWithBudgetWebhookUrl {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithBy {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub slug: String,
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasons: Option<Vec<crate::shared::UserEventPayloadReason>>,
@@ -6754,8 +7591,16 @@ pub struct UserEventPayloadWithBy {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithCdnEnabled {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "cdnEnabled")]
+    #[serde(
+        rename = "cdnEnabled",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub cdn_enabled: bool,
 }
 
@@ -6785,6 +7630,10 @@ pub struct UserEventPayloadWithCnCnsId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithComputeUnitsMax {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6806,7 +7655,11 @@ pub struct UserEventPayloadWithComputeUnitsMax {
         skip_serializing_if = "Option::is_none",
     )]
     pub suspend_timeout_seconds: Option<f64>,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: UserEventPayloadWithComputeUnitsMaxType,
 }
 
@@ -6872,8 +7725,16 @@ impl std::fmt::Display for UserEventPayloadWithComputeUnitsMaxType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithConfigurations {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configurations: Vec<UserEventPayloadConfiguration>,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
 }
 
@@ -6881,19 +7742,43 @@ pub struct UserEventPayloadWithConfigurations {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithConfirmedScopes {
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "configurationId")]
+    #[serde(
+        rename = "configurationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
+    #[serde(
+        rename = "integrationSlug",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_slug: String,
-    #[serde(rename = "integrationName")]
+    #[serde(
+        rename = "integrationName",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_name: String,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
-    #[serde(rename = "confirmedScopes")]
+    #[serde(
+        rename = "confirmedScopes",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub confirmed_scopes: Vec<String>,
 }
 
@@ -6975,6 +7860,10 @@ pub struct UserEventPayloadWithCustom {
     pub cn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cns: Option<Vec<String>>,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub custom: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -7006,9 +7895,21 @@ pub struct UserEventPayloadWithDeletedUser {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithDeployment {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment: UserEventPayloadDeployment,
-    #[serde(rename = "deploymentId")]
+    #[serde(
+        rename = "deploymentId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
 }
 
@@ -7016,8 +7917,16 @@ pub struct UserEventPayloadWithDeployment {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithDeploymentUrl {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
-    #[serde(rename = "deploymentUrl")]
+    #[serde(
+        rename = "deploymentUrl",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub deployment_url: String,
 }
 
@@ -7025,15 +7934,35 @@ pub struct UserEventPayloadWithDeploymentUrl {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithDestinationAccountId {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
-    #[serde(rename = "originAccountName")]
+    #[serde(
+        rename = "originAccountName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin_account_name: String,
-    #[serde(rename = "destinationAccountName")]
+    #[serde(
+        rename = "destinationAccountName",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub destination_account_name: String,
-    #[serde(rename = "destinationAccountId")]
+    #[serde(
+        rename = "destinationAccountId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub destination_account_id: String,
     #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
     pub transfer_id: Option<String>,
@@ -7043,8 +7972,16 @@ pub struct UserEventPayloadWithDestinationAccountId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithDomainId {
-    #[serde(rename = "domainId")]
+    #[serde(
+        rename = "domainId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
 }
 
@@ -7052,7 +7989,7 @@ pub struct UserEventPayloadWithDomainId {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithDrainUrl {
-    #[serde(rename = "drainUrl", default)]
+    #[serde(rename = "drainUrl", default = "crate::runtime::absent::<0, _>")]
     pub drain_url: Option<String>,
     #[serde(
         rename = "integrationName",
@@ -7066,11 +8003,23 @@ pub struct UserEventPayloadWithDrainUrl {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithEdgeConfigDigest {
-    #[serde(rename = "edgeConfigId")]
+    #[serde(
+        rename = "edgeConfigId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_id: String,
-    #[serde(rename = "edgeConfigSlug")]
+    #[serde(
+        rename = "edgeConfigSlug",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_slug: String,
-    #[serde(rename = "edgeConfigDigest")]
+    #[serde(
+        rename = "edgeConfigDigest",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_digest: String,
 }
 
@@ -7078,12 +8027,28 @@ pub struct UserEventPayloadWithEdgeConfigDigest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithEdgeConfigTokenIdLabel {
-    #[serde(rename = "edgeConfigId")]
+    #[serde(
+        rename = "edgeConfigId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_id: String,
-    #[serde(rename = "edgeConfigSlug")]
+    #[serde(
+        rename = "edgeConfigSlug",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_slug: String,
-    #[serde(rename = "edgeConfigTokenId")]
+    #[serde(
+        rename = "edgeConfigTokenId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_token_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub label: String,
 }
 
@@ -7091,12 +8056,24 @@ pub struct UserEventPayloadWithEdgeConfigTokenIdLabel {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithEdgeConfigTokenIds {
-    #[serde(rename = "edgeConfigId")]
+    #[serde(
+        rename = "edgeConfigId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_id: String,
-    #[serde(rename = "edgeConfigSlug")]
+    #[serde(
+        rename = "edgeConfigSlug",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_slug: String,
     /// ids of deleted tokens
-    #[serde(rename = "edgeConfigTokenIds")]
+    #[serde(
+        rename = "edgeConfigTokenIds",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub edge_config_token_ids: Vec<String>,
 }
 
@@ -7104,7 +8081,15 @@ pub struct UserEventPayloadWithEdgeConfigTokenIds {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithEmailName {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
 }
 
@@ -7112,6 +8097,10 @@ pub struct UserEventPayloadWithEmailName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithEnforced {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub enforced: bool,
 }
 
@@ -7119,14 +8108,30 @@ pub struct UserEventPayloadWithEnforced {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithEntitlementUser {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub entitlement: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user: UserEventPayloadWithEntitlementUserUser,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithEntitlementUserUser {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
 }
 
@@ -7134,6 +8139,10 @@ pub struct UserEventPayloadWithEntitlementUserUser {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithFallbackEnvironment {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
@@ -7151,6 +8160,10 @@ pub struct UserEventPayloadWithFallbackEnvironment {
         skip_serializing_if = "Option::is_none",
     )]
     pub enable_mfe_aliases: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub prev: Prev,
 }
 
@@ -7166,6 +8179,10 @@ pub struct UserEventPayloadWithForced {
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deployment: Option<UserEventPayloadDeployment>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forced: Option<bool>,
@@ -7187,13 +8204,29 @@ pub struct UserEventPayloadWithForced {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithFromDeploymentId {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "fromDeploymentId")]
+    #[serde(
+        rename = "fromDeploymentId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub from_deployment_id: String,
-    #[serde(rename = "toDeploymentId")]
+    #[serde(
+        rename = "toDeploymentId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub to_deployment_id: String,
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -7203,10 +8236,14 @@ pub struct UserEventPayloadWithFromDeploymentId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithFromIdFromName {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "fromId", default)]
+    #[serde(rename = "fromId", default = "crate::runtime::absent::<1, _>")]
     pub from_id: Option<String>,
-    #[serde(rename = "fromName", default)]
+    #[serde(rename = "fromName", default = "crate::runtime::absent::<2, _>")]
     pub from_name: Option<String>,
 }
 
@@ -7242,11 +8279,23 @@ pub struct UserEventPayloadWithGitBranch {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithGitProviderGitProviderGroupDescriptor {
-    #[serde(rename = "gitProvider")]
+    #[serde(
+        rename = "gitProvider",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_provider: String,
-    #[serde(rename = "gitProviderGroupDescriptor")]
+    #[serde(
+        rename = "gitProviderGroupDescriptor",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_provider_group_descriptor: String,
-    #[serde(rename = "gitScope")]
+    #[serde(
+        rename = "gitScope",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_scope: String,
 }
 
@@ -7254,7 +8303,11 @@ pub struct UserEventPayloadWithGitProviderGitProviderGroupDescriptor {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithGithubLogin {
-    #[serde(rename = "githubLogin")]
+    #[serde(
+        rename = "githubLogin",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub github_login: String,
 }
 
@@ -7262,9 +8315,17 @@ pub struct UserEventPayloadWithGithubLogin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithGitlabLoginGitlabEmail {
-    #[serde(rename = "gitlabLogin")]
+    #[serde(
+        rename = "gitlabLogin",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub gitlab_login: String,
-    #[serde(rename = "gitlabEmail")]
+    #[serde(
+        rename = "gitlabEmail",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub gitlab_email: String,
     #[serde(rename = "gitlabName", default, skip_serializing_if = "Option::is_none")]
     pub gitlab_name: Option<String>,
@@ -7274,19 +8335,39 @@ pub struct UserEventPayloadWithGitlabLoginGitlabEmail {
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithGrantTypeAtTtl {
-    #[serde(rename = "grantType")]
+    #[serde(
+        rename = "grantType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub grant_type: UserEventPayloadGrantType,
     /// the app's name at the time the event was published (it could have changed since then)
-    #[serde(rename = "appName")]
+    #[serde(
+        rename = "appName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub app_name: String,
     /// access_token TTL
-    #[serde(rename = "atTTL")]
+    #[serde(
+        rename = "atTTL",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub at_ttl: f64,
     /// refresh_token TTL
     #[serde(rename = "rtTTL", default, skip_serializing_if = "Option::is_none")]
     pub rt_ttl: Option<f64>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope: String,
-    #[serde(rename = "authMethod")]
+    #[serde(
+        rename = "authMethod",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub auth_method: AuthMethod,
     /// optional since entries prior to 2025-10-13 do not contain app information
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7326,6 +8407,10 @@ impl std::fmt::Debug for UserEventPayloadWithGrantTypeAtTtl {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithIdCnCns {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cn: Option<String>,
@@ -7337,6 +8422,10 @@ pub struct UserEventPayloadWithIdCnCns {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithIdOldTeamNewTeam {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
     pub old_team: Option<crate::shared::NewTeam>,
@@ -7348,11 +8437,31 @@ pub struct UserEventPayloadWithIdOldTeamNewTeam {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithIdValue {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: String,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
 }
 
@@ -7360,7 +8469,11 @@ pub struct UserEventPayloadWithIdValue {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithInstallationId {
-    #[serde(rename = "appName")]
+    #[serde(
+        rename = "appName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub app_name: String,
     #[serde(rename = "appId", default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
@@ -7372,7 +8485,15 @@ pub struct UserEventPayloadWithInstallationId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithInstances {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub instances: f64,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
 }
 
@@ -7380,15 +8501,35 @@ pub struct UserEventPayloadWithInstances {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithIntegrationIdConfigurationId {
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "configurationId")]
+    #[serde(
+        rename = "configurationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
+    #[serde(
+        rename = "integrationSlug",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_slug: String,
-    #[serde(rename = "integrationName")]
+    #[serde(
+        rename = "integrationName",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_name: String,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
@@ -7398,11 +8539,23 @@ pub struct UserEventPayloadWithIntegrationIdConfigurationId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithIntegrationIdIntegrationSlug {
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "integrationSlug")]
+    #[serde(
+        rename = "integrationSlug",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_slug: String,
-    #[serde(rename = "integrationName")]
+    #[serde(
+        rename = "integrationName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_name: String,
 }
 
@@ -7430,7 +8583,15 @@ pub struct UserEventPayloadWithInvitedUser {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithJob {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: crate::shared::NewTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub job: Job,
 }
 
@@ -7438,7 +8599,7 @@ pub struct UserEventPayloadWithJob {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithLogDrainUrl {
-    #[serde(rename = "logDrainUrl", default)]
+    #[serde(rename = "logDrainUrl", default = "crate::runtime::absent::<0, _>")]
     pub log_drain_url: Option<String>,
     #[serde(
         rename = "integrationName",
@@ -7452,7 +8613,11 @@ pub struct UserEventPayloadWithLogDrainUrl {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithLogDrainUrl2 {
-    #[serde(rename = "logDrainUrl")]
+    #[serde(
+        rename = "logDrainUrl",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub log_drain_url: String,
     #[serde(
         rename = "integrationName",
@@ -7466,7 +8631,11 @@ pub struct UserEventPayloadWithLogDrainUrl2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithMfaEnabled {
-    #[serde(rename = "mfaEnabled")]
+    #[serde(
+        rename = "mfaEnabled",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub mfa_enabled: bool,
 }
 
@@ -7474,11 +8643,31 @@ pub struct UserEventPayloadWithMfaEnabled {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithMxPriority {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub value: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: String,
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub type_: String,
     #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
     pub mx_priority: Option<f64>,
@@ -7496,10 +8685,14 @@ pub struct UserEventPayloadWithName2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNameDestinationId {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "destinationId", default)]
+    #[serde(rename = "destinationId", default = "crate::runtime::absent::<1, _>")]
     pub destination_id: Option<String>,
-    #[serde(rename = "destinationName", default)]
+    #[serde(rename = "destinationName", default = "crate::runtime::absent::<2, _>")]
     pub destination_name: Option<String>,
 }
 
@@ -7507,10 +8700,22 @@ pub struct UserEventPayloadWithNameDestinationId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNameDestinationId2 {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "destinationId")]
+    #[serde(
+        rename = "destinationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub destination_id: String,
-    #[serde(rename = "destinationName")]
+    #[serde(
+        rename = "destinationName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub destination_name: String,
 }
 
@@ -7518,6 +8723,10 @@ pub struct UserEventPayloadWithNameDestinationId2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNameOldTeamNewTeam {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
     pub old_team: Option<crate::shared::NewTeam>,
@@ -7529,8 +8738,16 @@ pub struct UserEventPayloadWithNameOldTeamNewTeam {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNameOwnerId {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
 }
 
@@ -7538,6 +8755,10 @@ pub struct UserEventPayloadWithNameOwnerId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNamePriceCurrency {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
@@ -7549,13 +8770,29 @@ pub struct UserEventPayloadWithNamePriceCurrency {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNewOwner {
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
-    #[serde(rename = "integrationId")]
+    #[serde(
+        rename = "integrationId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_id: String,
-    #[serde(rename = "configurationId")]
+    #[serde(
+        rename = "configurationId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration_id: String,
-    #[serde(rename = "integrationSlug")]
+    #[serde(
+        rename = "integrationSlug",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub integration_slug: String,
     #[serde(
         rename = "integrationName",
@@ -7563,7 +8800,7 @@ pub struct UserEventPayloadWithNewOwner {
         skip_serializing_if = "Option::is_none",
     )]
     pub integration_name: Option<String>,
-    #[serde(rename = "newOwner", default)]
+    #[serde(rename = "newOwner", default = "crate::runtime::absent::<5, _>")]
     pub new_owner: Option<NewOwner>,
 }
 
@@ -7571,9 +8808,17 @@ pub struct UserEventPayloadWithNewOwner {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNewTargetPercentage {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
     #[serde(
         rename = "targetDeploymentId",
@@ -7593,7 +8838,15 @@ pub struct UserEventPayloadWithNewTargetPercentage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNextPrevious {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub next: UserEventPayloadNext,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub previous: UserEventPayloadNext,
 }
 
@@ -7601,8 +8854,16 @@ pub struct UserEventPayloadWithNextPrevious {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNextRole {
-    #[serde(rename = "accessGroup")]
+    #[serde(
+        rename = "accessGroup",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub access_group: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadProject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_role: Option<crate::shared::PreviousRole>,
@@ -7614,6 +8875,10 @@ pub struct UserEventPayloadWithNextRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNextRule {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadProject,
     #[serde(rename = "previousRule", default, skip_serializing_if = "Option::is_none")]
     pub previous_rule: Option<PreviousRule>,
@@ -7625,9 +8890,17 @@ pub struct UserEventPayloadWithNextRule {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithNextScopes {
-    #[serde(rename = "appName")]
+    #[serde(
+        rename = "appName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub app_name: String,
-    #[serde(rename = "nextScopes")]
+    #[serde(
+        rename = "nextScopes",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub next_scopes: Vec<String>,
 }
 
@@ -7647,9 +8920,17 @@ pub struct UserEventPayloadWithOldEnvVar {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithOldNameNewName {
-    #[serde(rename = "oldName")]
+    #[serde(
+        rename = "oldName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub old_name: String,
-    #[serde(rename = "newName")]
+    #[serde(
+        rename = "newName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub new_name: String,
 }
 
@@ -7657,9 +8938,17 @@ pub struct UserEventPayloadWithOldNameNewName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithOldNameNewNameUid {
-    #[serde(rename = "oldName")]
+    #[serde(
+        rename = "oldName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub old_name: String,
-    #[serde(rename = "newName")]
+    #[serde(
+        rename = "newName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub new_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
@@ -7669,7 +8958,11 @@ pub struct UserEventPayloadWithOldNameNewNameUid {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithOptionsAllowlist {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
     #[serde(
         rename = "optionsAllowlist",
@@ -7691,6 +8984,10 @@ pub struct UserEventPayloadWithOptionsAllowlist {
 pub struct UserEventPayloadWithOrigin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
@@ -7710,12 +9007,28 @@ pub struct UserEventPayloadWithOrigin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithOwnerName {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
-    #[serde(rename = "userId")]
+    #[serde(
+        rename = "userId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user_id: String,
-    #[serde(rename = "teamId")]
+    #[serde(
+        rename = "teamId",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_id: String,
-    #[serde(rename = "ownerName")]
+    #[serde(
+        rename = "ownerName",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_name: String,
 }
 
@@ -7723,8 +9036,20 @@ pub struct UserEventPayloadWithOwnerName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPassive {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration: UserEventPayloadProject,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadProject,
     #[serde(rename = "buildsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub builds_enabled: Option<bool>,
@@ -7736,11 +9061,18 @@ pub struct UserEventPayloadWithPassive {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtection {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
-    #[serde(rename = "passwordProtection", default)]
+    #[serde(rename = "passwordProtection", default = "crate::runtime::absent::<1, _>")]
     pub password_protection: Option<UserEventPayloadSsoProtection>,
-    #[serde(rename = "oldPasswordProtection", default)]
+    #[serde(
+        rename = "oldPasswordProtection",
+        default = "crate::runtime::absent::<2, _>",
+    )]
     pub old_password_protection: Option<UserEventPayloadSsoProtection>,
 }
 
@@ -7748,6 +9080,10 @@ pub struct UserEventPayloadWithPasswordProtectionOldPasswordProtection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPlan {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub plan: String,
     #[serde(rename = "removedUsers", default, skip_serializing_if = "Option::is_none")]
     pub removed_users: Option<
@@ -7769,8 +9105,16 @@ pub struct UserEventPayloadWithPlan {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPrevEmail {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
-    #[serde(rename = "prevEmail")]
+    #[serde(
+        rename = "prevEmail",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub prev_email: String,
 }
 
@@ -7796,7 +9140,15 @@ pub struct UserEventPayloadWithPreviewDeploymentSuffix {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPreviousCanceledAt {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub entitlement: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub user: UserEventPayloadWithEntitlementUserUser,
     #[serde(
         rename = "previousCanceledAt",
@@ -7810,7 +9162,15 @@ pub struct UserEventPayloadWithPreviousCanceledAt {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPreviousNext {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub previous: UserEventPayloadPrevious,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub next: UserEventPayloadPrevious,
 }
 
@@ -7818,11 +9178,23 @@ pub struct UserEventPayloadWithPreviousNext {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPreviousProjectNameNewProjectNameDestinationAccountName {
-    #[serde(rename = "previousProjectName")]
+    #[serde(
+        rename = "previousProjectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub previous_project_name: String,
-    #[serde(rename = "newProjectName")]
+    #[serde(
+        rename = "newProjectName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub new_project_name: String,
-    #[serde(rename = "destinationAccountName")]
+    #[serde(
+        rename = "destinationAccountName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub destination_account_name: String,
     #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
     pub transfer_id: Option<String>,
@@ -7832,11 +9204,23 @@ pub struct UserEventPayloadWithPreviousProjectNameNewProjectNameDestinationAccou
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPreviousProjectNameNewProjectNameOriginAccountName {
-    #[serde(rename = "previousProjectName")]
+    #[serde(
+        rename = "previousProjectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub previous_project_name: String,
-    #[serde(rename = "newProjectName")]
+    #[serde(
+        rename = "newProjectName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub new_project_name: String,
-    #[serde(rename = "originAccountName")]
+    #[serde(
+        rename = "originAccountName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub origin_account_name: String,
     #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
     pub transfer_id: Option<String>,
@@ -7852,7 +9236,11 @@ pub struct UserEventPayloadWithPreviousRole {
     pub updated_user: Option<InvitedUser>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(rename = "previousRole")]
+    #[serde(
+        rename = "previousRole",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub previous_role: String,
     #[serde(rename = "updatedUid", default, skip_serializing_if = "Option::is_none")]
     pub updated_uid: Option<String>,
@@ -7862,8 +9250,16 @@ pub struct UserEventPayloadWithPreviousRole {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPreviousRule {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadProject,
-    #[serde(rename = "previousRule")]
+    #[serde(
+        rename = "previousRule",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub previous_rule: PreviousRule,
 }
 
@@ -7871,7 +9267,15 @@ pub struct UserEventPayloadWithPreviousRule {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithPrice {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub price: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -7903,6 +9307,10 @@ pub struct UserEventPayloadWithPriceCurrencyEnabled {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadWithProjectProject,
 }
 
@@ -7912,11 +9320,15 @@ pub struct UserEventPayloadWithProject {
 pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics {
     #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "projectAnalytics", default)]
+    #[serde(rename = "projectAnalytics", default = "crate::runtime::absent::<2, _>")]
     pub project_analytics: Option<crate::shared::Analytics>,
-    #[serde(rename = "prevProjectAnalytics", default)]
+    #[serde(rename = "prevProjectAnalytics", default = "crate::runtime::absent::<3, _>")]
     pub prev_project_analytics: Option<crate::shared::Analytics>,
 }
 
@@ -7924,7 +9336,15 @@ pub struct UserEventPayloadWithProjectAnalyticsPrevProjectAnalytics {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectGroup {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub group: crate::shared::Integration,
 }
 
@@ -7932,7 +9352,11 @@ pub struct UserEventPayloadWithProjectGroup {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectId2 {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
     #[serde(rename = "reasonCode", default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<ReasonCode>,
@@ -7942,7 +9366,11 @@ pub struct UserEventPayloadWithProjectId2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectId3 {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
     #[serde(rename = "reasonCode", default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<UserEventPayloadReasonCode>,
@@ -7954,7 +9382,11 @@ pub struct UserEventPayloadWithProjectId3 {
 pub struct UserEventPayloadWithProjectIdProjectAnalyticsPrevProjectAnalytics {
     #[serde(rename = "projectName", default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
     #[serde(
         rename = "projectAnalytics",
@@ -7974,9 +9406,17 @@ pub struct UserEventPayloadWithProjectIdProjectAnalyticsPrevProjectAnalytics {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectIdProjectName {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
     #[serde(
         rename = "targetDeploymentId",
@@ -7990,9 +9430,21 @@ pub struct UserEventPayloadWithProjectIdProjectName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectIdScope {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scope: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub source: String,
 }
 
@@ -8000,11 +9452,23 @@ pub struct UserEventPayloadWithProjectIdScope {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectIdToDeploymentId {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "toDeploymentId")]
+    #[serde(
+        rename = "toDeploymentId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub to_deployment_id: String,
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
 }
 
@@ -8012,7 +9476,11 @@ pub struct UserEventPayloadWithProjectIdToDeploymentId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectName {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
 }
 
@@ -8020,8 +9488,16 @@ pub struct UserEventPayloadWithProjectName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectNameAction {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UserEventPayloadWithProjectNameActionAction,
 }
 
@@ -8077,9 +9553,21 @@ impl std::fmt::Display for UserEventPayloadWithProjectNameActionAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectNameAlias {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub alias: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub action: UserEventPayloadWithProjectNameAliasAction,
 }
 
@@ -8130,9 +9618,16 @@ impl std::fmt::Display for UserEventPayloadWithProjectNameAliasAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectNameDestinationAccountName {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
-    #[serde(rename = "destinationAccountName", default)]
+    #[serde(
+        rename = "destinationAccountName",
+        default = "crate::runtime::absent::<1, _>",
+    )]
     pub destination_account_name: Option<String>,
     #[serde(rename = "transferId", default, skip_serializing_if = "Option::is_none")]
     pub transfer_id: Option<String>,
@@ -8142,15 +9637,35 @@ pub struct UserEventPayloadWithProjectNameDestinationAccountName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectPrev {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadWithProjectPrevProject,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub prev: UserEventPayloadPrev,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub group: crate::shared::Integration,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectPrevProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub microfrontends: Option<crate::shared::Microfrontends>,
@@ -8159,9 +9674,21 @@ pub struct UserEventPayloadWithProjectPrevProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub role: crate::shared::PreviousRole,
-    #[serde(rename = "invitedUserName")]
+    #[serde(
+        rename = "invitedUserName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub invited_user_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -8173,8 +9700,12 @@ pub struct UserEventPayloadWithProjectProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectProjectMembership {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadWithProjectProjectMembershipProject,
-    #[serde(rename = "projectMembership", default)]
+    #[serde(rename = "projectMembership", default = "crate::runtime::absent::<1, _>")]
     pub project_membership: Option<ProjectMembership>,
 }
 
@@ -8182,14 +9713,26 @@ pub struct UserEventPayloadWithProjectProjectMembership {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectProjectMembership2 {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadTeam,
-    #[serde(rename = "projectMembership")]
+    #[serde(
+        rename = "projectMembership",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_membership: UserEventPayloadProjectMembership,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectProjectMembershipProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -8199,9 +9742,17 @@ pub struct UserEventPayloadWithProjectProjectMembershipProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithProjectWebAnalytics {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
     #[serde(
         rename = "projectWebAnalytics",
@@ -8230,8 +9781,16 @@ pub struct UserEventPayloadWithRemoteCaching {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithRemovedMembership {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadWithProjectProjectMembershipProject,
-    #[serde(rename = "removedMembership")]
+    #[serde(
+        rename = "removedMembership",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub removed_membership: ProjectMembership,
 }
 
@@ -8241,6 +9800,10 @@ pub struct UserEventPayloadWithRemovedMembership {
 pub struct UserEventPayloadWithRenew {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renew: Option<bool>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub domain: String,
 }
 
@@ -8248,7 +9811,11 @@ pub struct UserEventPayloadWithRenew {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithRequestedTeamName {
-    #[serde(rename = "requestedTeamName")]
+    #[serde(
+        rename = "requestedTeamName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub requested_team_name: String,
     #[serde(
         rename = "requestedUserName",
@@ -8274,14 +9841,34 @@ pub struct UserEventPayloadWithRequestedTeamName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithRestoreConfigVersion {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub restore: bool,
-    #[serde(rename = "configVersion")]
+    #[serde(
+        rename = "configVersion",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub config_version: f64,
-    #[serde(rename = "configChangeCount")]
+    #[serde(
+        rename = "configChangeCount",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub config_change_count: f64,
-    #[serde(rename = "configChanges")]
+    #[serde(
+        rename = "configChanges",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub config_changes: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -8327,11 +9914,23 @@ pub struct UserEventPayloadWithRuleCount {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithRuleGroups {
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
-    #[serde(rename = "rulesetName")]
+    #[serde(
+        rename = "rulesetName",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub ruleset_name: String,
-    #[serde(rename = "ruleGroups")]
+    #[serde(
+        rename = "ruleGroups",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub rule_groups: std::collections::BTreeMap<String, crate::shared::BotFilter>,
 }
 
@@ -8339,13 +9938,29 @@ pub struct UserEventPayloadWithRuleGroups {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithScalingRulesMin {
-    #[serde(rename = "scalingRules")]
+    #[serde(
+        rename = "scalingRules",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scaling_rules: std::collections::BTreeMap<
         String,
         UserEventPayloadScalingRulesValue,
     >,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub min: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub max: f64,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
 }
 
@@ -8353,8 +9968,16 @@ pub struct UserEventPayloadWithScalingRulesMin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithScopes {
-    #[serde(rename = "appName")]
+    #[serde(
+        rename = "appName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub app_name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub scopes: Vec<String>,
 }
 
@@ -8362,13 +9985,33 @@ pub struct UserEventPayloadWithScopes {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithShaGitUserPlatform {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub sha: String,
-    #[serde(rename = "gitUserPlatform")]
+    #[serde(
+        rename = "gitUserPlatform",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_user_platform: String,
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
-    #[serde(rename = "gitCommitterName")]
+    #[serde(
+        rename = "gitCommitterName",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub git_committer_name: String,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub source: String,
 }
 
@@ -8384,8 +10027,16 @@ pub struct UserEventPayloadWithSlug2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithSourceProjectId {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub source: String,
-    #[serde(rename = "projectId")]
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_id: String,
 }
 
@@ -8393,7 +10044,15 @@ pub struct UserEventPayloadWithSourceProjectId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithSrcDst {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub src: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub dst: String,
 }
 
@@ -8401,9 +10060,17 @@ pub struct UserEventPayloadWithSrcDst {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithSrcImages {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
-    #[serde(rename = "srcImages")]
+    #[serde(
+        rename = "srcImages",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub src_images: Vec<String>,
 }
 
@@ -8411,11 +10078,15 @@ pub struct UserEventPayloadWithSrcImages {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithSsoProtectionOldSsoProtection {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
-    #[serde(rename = "ssoProtection", default)]
+    #[serde(rename = "ssoProtection", default = "crate::runtime::absent::<1, _>")]
     pub sso_protection: Option<UserEventPayloadSsoProtection>,
-    #[serde(rename = "oldSsoProtection", default)]
+    #[serde(rename = "oldSsoProtection", default = "crate::runtime::absent::<2, _>")]
     pub old_sso_protection: Option<UserEventPayloadSsoProtection>,
 }
 
@@ -8423,7 +10094,15 @@ pub struct UserEventPayloadWithSsoProtectionOldSsoProtection {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithStatus {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub status: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub suffix: String,
 }
 
@@ -8431,6 +10110,10 @@ pub struct UserEventPayloadWithStatus {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithStore {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub store: UserEventPayloadTeam,
     #[serde(rename = "ownerId", default, skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
@@ -8440,7 +10123,11 @@ pub struct UserEventPayloadWithStore {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithStoreType {
-    #[serde(rename = "storeType")]
+    #[serde(
+        rename = "storeType",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub store_type: StoreType,
 }
 
@@ -8448,6 +10135,10 @@ pub struct UserEventPayloadWithStoreType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithSuffix {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub suffix: String,
 }
 
@@ -8457,6 +10148,10 @@ pub struct UserEventPayloadWithSuffix {
 pub struct UserEventPayloadWithSuffixReason {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub suffix: String,
 }
 
@@ -8464,8 +10159,16 @@ pub struct UserEventPayloadWithSuffixReason {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTags {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -8475,8 +10178,20 @@ pub struct UserEventPayloadWithTags {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration: UserEventPayloadProject,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadProject,
 }
 
@@ -8484,9 +10199,21 @@ pub struct UserEventPayloadWithTeamConfiguration {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration2 {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration: UserEventPayloadProject,
-    #[serde(rename = "newName")]
+    #[serde(
+        rename = "newName",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub new_name: String,
 }
 
@@ -8494,8 +10221,20 @@ pub struct UserEventPayloadWithTeamConfiguration2 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration3 {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration: UserEventPayloadProject,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub peering: Peering,
 }
 
@@ -8503,8 +10242,20 @@ pub struct UserEventPayloadWithTeamConfiguration3 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration4 {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration: UserEventPayloadProject,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub peering: UserEventPayloadProject,
 }
 
@@ -8512,8 +10263,20 @@ pub struct UserEventPayloadWithTeamConfiguration4 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfiguration5 {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration: UserEventPayloadProject,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub peering: UserEventPayloadProject,
     #[serde(rename = "newName", default, skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
@@ -8523,8 +10286,20 @@ pub struct UserEventPayloadWithTeamConfiguration5 {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamConfigurationBuildsEnabled {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub configuration: UserEventPayloadProject,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadProject,
     #[serde(rename = "buildsEnabled", default, skip_serializing_if = "Option::is_none")]
     pub builds_enabled: Option<bool>,
@@ -8534,7 +10309,11 @@ pub struct UserEventPayloadWithTeamConfigurationBuildsEnabled {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamName {
-    #[serde(rename = "teamName")]
+    #[serde(
+        rename = "teamName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -8556,7 +10335,11 @@ pub struct UserEventPayloadWithTeamName {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamNameUpdatedUidTeamId {
-    #[serde(rename = "teamName")]
+    #[serde(
+        rename = "teamName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -8582,19 +10365,37 @@ pub struct UserEventPayloadWithTeamNameUpdatedUidTeamId {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub team: UserEventPayloadTeam,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project: UserEventPayloadWithTeamProjectProject,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTeamProjectProject {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "oldConnectConfigurations", default)]
+    #[serde(
+        rename = "oldConnectConfigurations",
+        default = "crate::runtime::absent::<2, _>",
+    )]
     pub old_connect_configurations: Option<Vec<crate::shared::ConnectConfiguration>>,
-    #[serde(rename = "newConnectConfigurations", default)]
+    #[serde(
+        rename = "newConnectConfigurations",
+        default = "crate::runtime::absent::<3, _>",
+    )]
     pub new_connect_configurations: Option<Vec<crate::shared::ConnectConfiguration>>,
 }
 
@@ -8602,6 +10403,10 @@ pub struct UserEventPayloadWithTeamProjectProject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTier {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub tier: UserEventPayloadTier,
 }
 
@@ -8609,7 +10414,11 @@ pub struct UserEventPayloadWithTier {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithTrustedIps {
-    #[serde(rename = "projectName")]
+    #[serde(
+        rename = "projectName",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub project_name: String,
     #[serde(rename = "trustedIps", default, skip_serializing_if = "Option::is_none")]
     pub trusted_ips: Option<UserEventPayloadTrustedIps>,
@@ -8629,7 +10438,12 @@ pub struct UserEventPayloadWithTrustedIps {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithUidName {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
+    #[serde(default = "crate::runtime::absent::<1, _>")]
     pub name: UserEventPayloadName,
 }
 
@@ -8651,6 +10465,10 @@ pub struct UserEventPayloadWithUpdated {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithUrl {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
     pub old_team: Option<crate::shared::NewTeam>,
@@ -8662,6 +10480,10 @@ pub struct UserEventPayloadWithUrl {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithUsername {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
 }
 
@@ -8673,19 +10495,47 @@ pub struct UserEventPayloadWithViaGithubViaGitlab {
     pub user_agent: Option<UserAgent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geolocation: Option<Geolocation>,
-    #[serde(rename = "viaGithub")]
+    #[serde(
+        rename = "viaGithub",
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub via_github: bool,
-    #[serde(rename = "viaGitlab")]
+    #[serde(
+        rename = "viaGitlab",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub via_gitlab: bool,
-    #[serde(rename = "viaBitbucket")]
+    #[serde(
+        rename = "viaBitbucket",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub via_bitbucket: bool,
-    #[serde(rename = "viaGoogle")]
+    #[serde(
+        rename = "viaGoogle",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub via_google: bool,
-    #[serde(rename = "viaApple")]
+    #[serde(
+        rename = "viaApple",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub via_apple: bool,
-    #[serde(rename = "viaSamlSso")]
+    #[serde(
+        rename = "viaSamlSso",
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub via_saml_sso: bool,
-    #[serde(rename = "viaPasskey")]
+    #[serde(
+        rename = "viaPasskey",
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub via_passkey: bool,
     #[serde(rename = "ssoType", default, skip_serializing_if = "Option::is_none")]
     pub sso_type: Option<String>,
@@ -8747,11 +10597,27 @@ impl std::fmt::Display for UserEventPrincipalAppType {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventUser {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub username: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub avatar: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub uid: String,
 }
 

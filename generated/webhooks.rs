@@ -6,7 +6,15 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateWebhookRequest {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub events: Vec<Event>,
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
     pub project_ids: Option<Vec<String>>,
@@ -31,21 +39,49 @@ impl CreateWebhookRequest {
 #[non_exhaustive]
 pub struct CreateWebhookResponse {
     /// The webhook secret used to sign the payload
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub secret: String,
     /// The webhooks events
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub events: Vec<Event>,
     /// The webhook id
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// A string with the URL of the webhook
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// The unique ID of the team the webhook belongs to
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     /// A number containing the date when the webhook was created in in milliseconds
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// A number containing the date when the webhook was updated in in milliseconds
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The ID of the projects the webhook is associated with
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
@@ -521,19 +557,43 @@ impl std::fmt::Display for Event {
 #[non_exhaustive]
 pub struct GetWebhookResponse {
     /// The webhooks events
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub events: Vec<Event>,
     /// The webhook id
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// A string with the URL of the webhook
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// The unique ID of the team the webhook belongs to
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     /// A number containing the date when the webhook was created in in milliseconds
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// A number containing the date when the webhook was updated in in milliseconds
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The ID of the projects the webhook is associated with
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
@@ -543,22 +603,46 @@ pub struct GetWebhookResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetWebhooksObjectListItem {
-    #[serde(rename = "projectsMetadata", default)]
+    #[serde(rename = "projectsMetadata", default = "crate::runtime::absent::<0, _>")]
     pub projects_metadata: Option<Vec<crate::shared::DrainsProjectsMetadataItem>>,
     /// The webhooks events
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub events: Vec<Event>,
     /// The webhook id
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub id: String,
     /// A string with the URL of the webhook
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub url: String,
     /// The unique ID of the team the webhook belongs to
-    #[serde(rename = "ownerId")]
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub owner_id: String,
     /// A number containing the date when the webhook was created in in milliseconds
-    #[serde(rename = "createdAt")]
+    #[serde(
+        rename = "createdAt",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub created_at: f64,
     /// A number containing the date when the webhook was updated in in milliseconds
-    #[serde(rename = "updatedAt")]
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
     pub updated_at: f64,
     /// The ID of the projects the webhook is associated with
     #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use super::fill::Filled;
 use super::retry::RetryPolicy;
 
 /// Settings of one request that override the client's: its timeout, its retry policy,
@@ -30,6 +31,7 @@ pub struct RequestOptions {
     pub(crate) max_body_size: Option<usize>,
     pub(crate) max_pages: Option<usize>,
     pub(crate) pace_rate_limits: Option<bool>,
+    pub(crate) strict_decoding: Option<bool>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: Vec<(String, String)>,
 }
@@ -59,6 +61,14 @@ impl RequestOptions {
     /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = Some(bytes);
+        self
+    }
+
+    /// Whether an answer lacking a value the document requires fails with
+    /// `Error::Decode`, instead of the client's setting
+    /// ([`ClientBuilder::strict_decoding`](crate::ClientBuilder::strict_decoding)).
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = Some(strict);
         self
     }
 
@@ -105,6 +115,7 @@ impl fmt::Debug for RequestOptions {
             .field("max_body_size", &self.max_body_size)
             .field("max_pages", &self.max_pages)
             .field("pace_rate_limits", &self.pace_rate_limits)
+            .field("strict_decoding", &self.strict_decoding)
             .field("retry", &self.retry)
             .field("headers", &names)
             .finish()
@@ -118,12 +129,20 @@ pub struct ResponseValue<T> {
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
     value: T,
+    filled: Vec<Filled>,
 }
 
 impl<T> ResponseValue<T> {
     /// A value with the status and headers of its response.
-    pub(crate) fn new(status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, value: T) -> Self {
-        ResponseValue { status, headers, value }
+    pub(crate) fn new(status: reqwest::StatusCode, headers: reqwest::header::HeaderMap, value: T, filled: Vec<Filled>) -> Self {
+        ResponseValue { status, headers, value, filled }
+    }
+
+    /// The values the answer lacked (or held as `null`) although the document requires
+    /// them, each filled in with its type's empty value, in the order met; empty when the
+    /// answer matched the document. See the README's "Answers that leave the document".
+    pub fn filled(&self) -> &[Filled] {
+        &self.filled
     }
 
     /// The HTTP status (one of the 2xx).

@@ -21,6 +21,8 @@ use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IntoDeseriali
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use super::fill;
+
 /// A set of JSON types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Kinds(u8);
@@ -85,11 +87,17 @@ pub(crate) struct Member<U> {
 
 /// `decode` of a [`Member`]: the value of type `T` the JSON text holds, if it holds one.
 pub(crate) fn member<T: DeserializeOwned>(json: &str) -> Option<T> {
-    serde_json::from_str(json).ok()
+    fill::from_text(json).ok()
 }
 
 /// The member of a union that decodes the value keeping most of it, or `unknown` with the
 /// raw JSON when no member decodes it.
+///
+/// A member decodes only if none of its required fields had to be filled in (see
+/// [`fill`]); when none does, of the members that keep every key of the value, the one
+/// that fills in fewest fields is taken (the first of those filling as many), so an
+/// answer lacking a required field keeps its member; a member is not taken that would
+/// fill in more fields than the value holds of those it requires.
 pub(crate) fn decode_untagged<'de, D, U>(deserializer: D, union: &Untagged<U>, unknown: fn(Value) -> U) -> Result<U, D::Error>
 where
     D: Deserializer<'de>,
@@ -99,13 +107,15 @@ where
     let kind = Kinds::of(json);
     let members = union.members;
     let candidates: Vec<usize> = (0..members.len()).filter(|i| members[*i].kinds.holds(kind)).collect();
-    let tally = (candidates.len() > 1 && kind.holds(Kinds::OBJECT.or(Kinds::ARRAY))).then(|| Tally::of(json, union, kind));
+    let tallied = || kind.holds(Kinds::OBJECT.or(Kinds::ARRAY)).then(|| Tally::of(json, union, kind));
+    let tally = if candidates.len() > 1 { tallied() } else { None };
+    let unfilled = |i: &usize| fill::unfilled(|| (members[*i].decode)(json));
     // First the members that keep the whole value, in order...
     let keeps_all = |i: &&usize| tally.as_ref().is_none_or(|tally| tally.keeps_all(**i));
-    if let Some(decoded) = candidates.iter().filter(keeps_all).find_map(|i| (members[*i].decode)(json)) {
+    if let Some(decoded) = candidates.iter().filter(keeps_all).find_map(unfilled) {
         return Ok(decoded);
     }
-    // ...then the others, fewest losses first (the first of those losing as much).
+    // ...then the others, fewest losses first (the first of those losing as much)...
     if let Some(tally) = &tally {
         let mut lossy: Vec<(usize, usize)> = candidates
             .iter()
@@ -113,11 +123,85 @@ where
             .map(|i| (tally.lost(*i), *i))
             .collect();
         lossy.sort_by_key(|(lost, _)| *lost);
-        if let Some(decoded) = lossy.iter().find_map(|(_, i)| (members[*i].decode)(json)) {
+        if let Some(decoded) = lossy.iter().map(|(_, i)| i).find_map(unfilled) {
             return Ok(decoded);
         }
     }
+    // ...then, of those that keep every key, the one that fills in fewest fields (unless
+    // this union is inside a member on trial, which must take the value as it is).
+    if fill::in_trial() {
+        return serde_json::from_str(json).map(unknown).map_err(de::Error::custom);
+    }
+    let tally = tally.or_else(tallied);
+    let keeps_keys = |i: &&usize| tally.as_ref().is_none_or(|tally| tally.keeps_keys(**i));
+    let fills = |i: &usize| {
+        let mark = fill::mark();
+        let decoded = (members[*i].decode)(json).is_some();
+        let fills = fill::mark() - mark;
+        fill::rollback(mark);
+        decoded.then_some(fills)
+    };
+    let may_fill = |i: usize, fills: usize| tally.as_ref().is_none_or(|tally| tally.may_fill(i, fills));
+    let fewest = candidates
+        .iter()
+        .filter(keeps_keys)
+        .filter_map(|i| Some((fills(i)?, *i)))
+        .filter(|(fills, i)| may_fill(*i, *fills))
+        .min();
+    if let Some(decoded) = fewest.and_then(|(_, i)| (members[i].decode)(json)) {
+        return Ok(decoded);
+    }
     serde_json::from_str(json).map(unknown).map_err(de::Error::custom)
+}
+
+/// A union tagged by a property: each member's tag value, with how it decodes.
+pub(crate) struct Tagged<U: 'static> {
+    /// The property that holds the tag.
+    pub(crate) tag: &'static str,
+    /// Each tag value, with its member's `decode` (as a [`Member`]'s).
+    pub(crate) variants: &'static [(&'static str, fn(&str) -> Option<U>)],
+}
+
+/// The member of a tagged union its tag names, decoded once from the JSON text (serde's
+/// `tag` would buffer the value first); `unknown` with the raw JSON when the tag is
+/// missing or unknown, or the member does not decode.
+pub(crate) fn decode_tagged<'de, D, U>(deserializer: D, tagged: &Tagged<U>, unknown: fn(Value) -> U) -> Result<U, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let raw = capture(deserializer)?;
+    let json = raw.get();
+    let mut reader = serde_json::Deserializer::from_str(json);
+    let tag = (&mut reader).deserialize_any(TagOf(tagged.tag)).ok().flatten();
+    let variant = tagged.variants.iter().find(|(value, _)| tag.as_ref().is_some_and(|tag| tag.0 == *value));
+    match variant.and_then(|(_, decode)| decode(json)) {
+        Some(decoded) => Ok(decoded),
+        None => serde_json::from_str(json).map(unknown).map_err(de::Error::custom),
+    }
+}
+
+/// Reads the value of property `.0` of an object, when it is a string (the rest of the
+/// object is read too: serde_json checks that it ends).
+struct TagOf(&'static str);
+
+impl<'de> Visitor<'de> for TagOf {
+    type Value = Option<Key<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut tag = None;
+        while let Some(Key(key)) = map.next_key()? {
+            if key == self.0 && tag.is_none() {
+                tag = map.next_value::<Option<Key>>().ok().flatten();
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(tag)
+    }
 }
 
 /// The value as JSON text. serde_json hands its text over as it is; another deserializer
@@ -187,6 +271,8 @@ struct Tally<'j> {
     met: Vec<usize>,
     /// How many properties each member requires.
     required: Vec<usize>,
+    /// How many of its required properties each member met, in all objects.
+    found: Vec<usize>,
     /// The values (not `null`) some counted member lacks, with the members keeping them;
     /// their size is only read when no member keeps the whole value.
     lacked: Vec<(&'j str, &'static [(usize, bool)])>,
@@ -205,6 +291,7 @@ impl<'j> Tally<'j> {
             failed: vec![false; members.len()],
             met: vec![0; members.len()],
             required: members.iter().map(|member| member.required.unwrap_or(0)).collect(),
+            found: vec![0; members.len()],
             lacked: Vec::new(),
         };
         let mut deserializer = serde_json::Deserializer::from_str(json);
@@ -216,6 +303,17 @@ impl<'j> Tally<'j> {
     /// Whether member `i` decodes the value keeping all of it (as far as the keys tell).
     fn keeps_all(&self, i: usize) -> bool {
         !self.failed[i] && (!self.counted[i] || self.lacked.iter().all(|(_, keepers)| keeps(keepers, i)))
+    }
+
+    /// Whether member `i` keeps every key of the value (it may still lack one it requires).
+    fn keeps_keys(&self, i: usize) -> bool {
+        !self.counted[i] || self.lacked.iter().all(|(_, keepers)| keeps(keepers, i))
+    }
+
+    /// Whether member `i` may fill in `fills` fields: no more than the value holds of
+    /// those it requires (else the value is more unlike the member than like it).
+    fn may_fill(&self, i: usize, fills: usize) -> bool {
+        !self.counted[i] || fills <= self.found[i]
     }
 
     /// What member `i` loses of the value.
@@ -253,6 +351,7 @@ impl<'j> Tally<'j> {
             }
         }
         for member in 0..self.counted.len() {
+            self.found[member] += self.met[member];
             if self.counted[member] && self.met[member] < self.required[member] {
                 self.failed[member] = true;
             }

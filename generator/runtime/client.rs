@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::{Error, Result};
+use super::fill::FillReports;
 use super::pacing::Quotas;
 use super::path::Path;
 use super::request::{Endpoint, Request};
@@ -72,6 +73,11 @@ struct Inner {
     pace_rate_limits: bool,
     /// The quotas of the tokens, shared with every client made by `with_token`.
     quotas: Arc<Quotas>,
+    /// Whether an answer lacking a value the document requires fails to decode.
+    strict_decoding: bool,
+    /// The values filled in that were reported, shared with every client made by
+    /// `with_token`.
+    fill_reports: Arc<FillReports>,
 }
 
 /// A bearer token as the `Authorization` header it is sent in, or the fact that it
@@ -120,6 +126,7 @@ impl fmt::Debug for Client {
             .field("max_body_size", &self.inner.max_body_size)
             .field("max_pages", &self.inner.max_pages)
             .field("pace_rate_limits", &self.inner.pace_rate_limits)
+            .field("strict_decoding", &self.inner.strict_decoding)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -256,6 +263,18 @@ impl Client {
         self.inner.pace_rate_limits
     }
 
+    /// Whether an answer lacking a value the document requires fails to decode, unless
+    /// a call says.
+    pub(crate) fn strict_decoding(&self) -> bool {
+        self.inner.strict_decoding
+    }
+
+    /// The record of the values filled in that this client and its `with_token` clients
+    /// reported.
+    pub(crate) fn fill_reports(&self) -> Arc<FillReports> {
+        self.inner.fill_reports.clone()
+    }
+
     /// The rate limit quotas of the tokens this client and its `with_token` clients use.
     pub(crate) fn quotas(&self) -> &Quotas {
         &self.inner.quotas
@@ -277,6 +296,7 @@ pub struct ClientBuilder {
     max_body_size: usize,
     max_pages: usize,
     pace_rate_limits: bool,
+    strict_decoding: bool,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     scope: TeamScope,
@@ -295,6 +315,7 @@ impl Default for ClientBuilder {
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             max_pages: DEFAULT_MAX_PAGES,
             pace_rate_limits: false,
+            strict_decoding: false,
             user_agent: None,
             http: None,
             scope: TeamScope::default(),
@@ -314,6 +335,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_body_size", &self.max_body_size)
             .field("max_pages", &self.max_pages)
             .field("pace_rate_limits", &self.pace_rate_limits)
+            .field("strict_decoding", &self.strict_decoding)
             .field("user_agent", &self.user_agent)
             .field("scope", &self.scope)
             .field("retry", &self.retry)
@@ -386,6 +408,18 @@ impl ClientBuilder {
     /// Each wait is a `debug` event of the `vercel.request` span.
     pub fn pace_rate_limits(mut self, pace: bool) -> Self {
         self.pace_rate_limits = pace;
+        self
+    }
+
+    /// Whether an answer lacking a value the document requires (a required field left
+    /// out, or `null` where the document allows none) fails with
+    /// [`Error::Decode`] naming its path (default `false`). By default such an answer
+    /// decodes: the value is filled in with its type's empty value, listed by
+    /// [`ResponseValue::filled`](crate::ResponseValue::filled), and reported once per
+    /// operation and path in a `warn` tracing event. Any other mismatch (a value of the
+    /// wrong JSON type) is an [`Error::Decode`] either way.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
         self
     }
 
@@ -473,6 +507,8 @@ impl ClientBuilder {
                 user_agent,
                 pace_rate_limits: self.pace_rate_limits,
                 quotas: Arc::default(),
+                strict_decoding: self.strict_decoding,
+                fill_reports: Arc::default(),
             }),
         })
     }

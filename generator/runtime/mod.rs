@@ -8,6 +8,7 @@
 mod body;
 mod client;
 mod error;
+mod fill;
 mod number;
 mod operation;
 mod options;
@@ -24,6 +25,7 @@ pub use client::{
     DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use error::{DeclaredError, Error, ErrorDetail, Result};
+pub use fill::{FillCause, Filled};
 pub use number::Number;
 pub use operation::{Operation, Outcome};
 pub use options::{RateLimit, RequestOptions, ResponseValue};
@@ -35,9 +37,10 @@ pub use retry::RetryPolicy;
 pub(crate) use {
     operation::{download, request_builder, send, send_with_meta, stream, Exchange, Sealed},
     paging::{paginate, Pages},
+    fill::{absent, error_body, non_null},
     path::Path,
     request::{Endpoint, Request, Response},
-    union::{by_json_type, decode_untagged, member, string_enum, JsonTypes, Kinds, Member, Untagged},
+    union::{by_json_type, decode_tagged, decode_untagged, member, string_enum, JsonTypes, Kinds, Member, Tagged, Untagged},
 };
 
 /// Decodes a success body of `operation` as the client does (a status of 200): the
@@ -45,5 +48,17 @@ pub(crate) use {
 /// and tests; not part of the supported API.
 #[doc(hidden)]
 pub fn decode_body<T: serde::de::DeserializeOwned>(operation: &'static str, body: Vec<u8>) -> Result<T> {
-    request::decode(operation, reqwest::StatusCode::OK, body)
+    request::decode(operation, reqwest::StatusCode::OK, body, false).map(|(value, _)| value)
+}
+
+/// Decodes a success body of `operation` as the client does (a status of 200), with or
+/// without strict decoding: the value and the fields filled in. For tests; not part of
+/// the supported API.
+#[doc(hidden)]
+pub fn decode_answer<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    body: Vec<u8>,
+    strict: bool,
+) -> Result<(T, Vec<Filled>)> {
+    request::decode(operation, reqwest::StatusCode::OK, body, strict)
 }

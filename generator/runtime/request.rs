@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::body::{Body, ByteStream, Clock, JsonStream, ERROR_BODY_LIMIT};
 use super::client::Client;
+use super::fill::{self, FillCause, Filled};
 use super::error::{Error, Result};
 use super::path::Path;
 use super::options::{RequestOptions, ResponseValue};
@@ -307,6 +308,9 @@ impl Request {
             body,
             max_body_size: self.options.max_body_size.unwrap_or(self.client.max_body_size()),
             call_read_timeout: self.options.read_timeout,
+            strict: self.options.strict_decoding.unwrap_or(self.client.strict_decoding()),
+            reports: self.client.fill_reports(),
+            filled: std::sync::Arc::default(),
         }
     }
 
@@ -335,26 +339,39 @@ impl Failure {
     }
 }
 
-/// Decodes a JSON body, naming the path where decoding failed. The body is decoded
-/// plainly first; only a body that fails is decoded again, tracking the path.
+/// Decodes a JSON body: the value and the fields filled in (see [`fill`]), or
+/// `Error::Decode` naming the path where decoding failed. With `strict`, a field to fill
+/// in fails the decoding too. The body is decoded plainly first; only a body that fails
+/// is decoded again, tracking the path.
 pub(crate) fn decode<T: DeserializeOwned>(
     operation: &'static str,
     status: reqwest::StatusCode,
     body: Vec<u8>,
-) -> Result<T> {
-    if let Ok(value) = <T as serde::Deserialize>::deserialize(&mut serde_json::Deserializer::from_slice(&body)) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(&body);
-    match serde_path_to_error::deserialize(&mut deserializer) {
-        Ok(value) => Ok(value),
-        Err(error) => Err(Error::Decode {
-            operation,
-            status,
-            path: error.path().to_string(),
-            source: error.into_inner(),
-            body,
-        }),
+    strict: bool,
+) -> Result<(T, Vec<Filled>)> {
+    let decode_error = |path: String, source: serde_json::Error, body: Vec<u8>| Error::Decode {
+        operation,
+        status,
+        path,
+        source,
+        body,
+    };
+    match fill::decode(&body) {
+        Ok((_, filled)) if strict && !filled.is_empty() => {
+            let what = match filled[0].cause {
+                FillCause::Absent => "the answer lacks this field, which the document requires",
+                FillCause::Null => "the answer holds null where the document requires a value",
+            };
+            Err(decode_error(filled[0].path.clone(), serde::de::Error::custom(what), body))
+        }
+        Ok(decoded) => Ok(decoded),
+        Err(_) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(&body);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Ok(value) => Ok((value, Vec::new())),
+                Err(error) => Err(decode_error(error.path().to_string(), error.into_inner(), body)),
+            }
+        }
     }
 }
 
@@ -365,6 +382,12 @@ pub(crate) struct Response {
     max_body_size: usize,
     /// The read timeout the call itself set, if it did (a JSON stream uses no other).
     call_read_timeout: Option<Option<std::time::Duration>>,
+    /// Whether a field to fill in fails the decoding.
+    strict: bool,
+    /// The client's record of the fills it reported.
+    reports: std::sync::Arc<fill::FillReports>,
+    /// The fields the decoding filled in, for [`ResponseValue::filled`].
+    filled: std::sync::Arc<std::sync::Mutex<Vec<Filled>>>,
 }
 
 impl Response {
@@ -380,16 +403,24 @@ impl Response {
     {
         let status = self.body.inner.status();
         let headers = self.body.inner.headers().clone();
+        let filled = self.filled.clone();
         let value = decode(self).await?;
-        Ok(ResponseValue::new(status, headers, value))
+        let filled = std::mem::take(&mut *filled.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+        Ok(ResponseValue::new(status, headers, value, filled))
     }
 
-    /// Decodes the body as JSON, naming the path where decoding failed.
+    /// Decodes the body as JSON, naming the path where decoding failed; reports the
+    /// fields filled in (see [`fill`]).
     pub(crate) async fn json<T: DeserializeOwned>(self) -> Result<T> {
         let operation = self.body.operation;
         let status = self.body.inner.status();
         let body = self.body.read_all(self.max_body_size).await?;
-        decode(operation, status, body)
+        let (value, filled) = decode(operation, status, body, self.strict)?;
+        if !filled.is_empty() {
+            self.reports.report(operation, &filled);
+            *self.filled.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = filled;
+        }
+        Ok(value)
     }
 
     /// The whole body as bytes (at most the client's maximum body size; a larger
@@ -420,12 +451,20 @@ impl Response {
         let operation = self.body.operation;
         let status = self.body.inner.status();
         let read_timeout = self.call_read_timeout.flatten();
+        let (strict, reports) = (self.strict, self.reports.clone());
         self.body.clock = self.body.clock.without_timeout().with_read_timeout(read_timeout);
         let lines = self.body.into_lines(self.max_body_size);
-        Box::pin(futures_util::stream::unfold(lines, move |mut lines| async move {
-            let item = lines.next_line().await?;
-            let decoded = item.and_then(|line| decode(operation, status, line.to_vec()));
-            Some((decoded, lines))
+        Box::pin(futures_util::stream::unfold(lines, move |mut lines| {
+            let reports = reports.clone();
+            async move {
+                let item = lines.next_line().await?;
+                let decoded = item.and_then(|line| decode(operation, status, line.to_vec(), strict));
+                let decoded = decoded.map(|(value, filled)| {
+                    reports.report(operation, &filled);
+                    value
+                });
+                Some((decoded, lines))
+            }
         }))
     }
 

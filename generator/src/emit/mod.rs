@@ -8,6 +8,7 @@ mod docs;
 mod operations;
 mod paging;
 pub(crate) mod types;
+mod unions;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/body.rs", include_str!("../../runtime/body.rs")),
     ("runtime/client.rs", include_str!("../../runtime/client.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
+    ("runtime/fill.rs", include_str!("../../runtime/fill.rs")),
     ("runtime/number.rs", include_str!("../../runtime/number.rs")),
     ("runtime/operation.rs", include_str!("../../runtime/operation.rs")),
     ("runtime/options.rs", include_str!("../../runtime/options.rs")),
@@ -176,13 +178,13 @@ fn lib_file(api: &Api, crate_doc: &CrateDoc) -> TokenStream {
         mod runtime;
 
         pub use runtime::{
-            BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, JsonStream,
+            BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, FillCause, Filled, JsonStream,
             Number, Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue, Result,
             RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
             DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
         };
         #[doc(hidden)]
-        pub use runtime::decode_body;
+        pub use runtime::{decode_answer, decode_body};
 
         /// The HTTP client the API client is built on: its types appear in this crate's
         /// API (`StatusCode`, `HeaderMap`, [`ClientBuilder::http_client`]).

@@ -222,7 +222,7 @@ fn error_enum(ctx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         match (&r.body, r.encoding) {
             (None, _) => quote!(#status => Some(Self::#variant),),
             (Some(_), BodyEncoding::Json) => {
-                quote!(#status => serde_json::from_slice(body).ok().map(Self::#variant),)
+                quote!(#status => crate::runtime::error_body(body).map(Self::#variant),)
             }
             (Some(_), BodyEncoding::Bytes) => quote!(#status => Some(Self::#variant(body.to_vec())),),
         }
