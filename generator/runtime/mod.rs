@@ -8,6 +8,7 @@
 mod body;
 mod client;
 mod error;
+mod nullable;
 mod number;
 mod operation;
 mod options;
@@ -24,6 +25,7 @@ pub use client::{
     DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use error::{DeclaredError, Error, ErrorDetail, Result};
+pub use nullable::Nullable;
 pub use number::Number;
 pub use operation::{Operation, Outcome};
 pub use options::{RateLimit, RequestOptions, ResponseValue};

@@ -25,6 +25,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/body.rs", include_str!("../../runtime/body.rs")),
     ("runtime/client.rs", include_str!("../../runtime/client.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
+    ("runtime/nullable.rs", include_str!("../../runtime/nullable.rs")),
     ("runtime/number.rs", include_str!("../../runtime/number.rs")),
     ("runtime/operation.rs", include_str!("../../runtime/operation.rs")),
     ("runtime/options.rs", include_str!("../../runtime/options.rs")),
@@ -177,7 +178,7 @@ fn lib_file(api: &Api, crate_doc: &CrateDoc) -> TokenStream {
 
         pub use runtime::{
             BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, JsonStream,
-            Number, Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue, Result,
+            Nullable, Number, Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue, Result,
             RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
             DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
         };
