@@ -1998,23 +1998,35 @@ impl crate::runtime::JsonTypes for CreateDeploymentGitSourceRepoId {
 #[non_exhaustive]
 pub struct CreateDeploymentProjectSettings {
     /// The build command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
-    pub build_command: Option<String>,
+    #[serde(
+        rename = "buildCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub build_command: crate::Nullable<String>,
     #[serde(
         rename = "commandForIgnoringBuildStep",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub command_for_ignoring_build_step: Option<String>,
+    pub command_for_ignoring_build_step: crate::Nullable<String>,
     /// The dev command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "devCommand", default, skip_serializing_if = "Option::is_none")]
-    pub dev_command: Option<String>,
+    #[serde(
+        rename = "devCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub dev_command: crate::Nullable<String>,
     /// The framework that is being used for this project. When `null` is used no framework is selected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<crate::shared::Framework>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub framework: crate::Nullable<crate::shared::Framework>,
     /// The install command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
-    pub install_command: Option<String>,
+    #[serde(
+        rename = "installCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub install_command: crate::Nullable<String>,
     /// Override the Node.js version that should be used for this deployment
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<crate::shared::NodeVersion>,
@@ -2022,19 +2034,23 @@ pub struct CreateDeploymentProjectSettings {
     #[serde(
         rename = "outputDirectory",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub output_directory: Option<String>,
+    pub output_directory: crate::Nullable<String>,
     /// The name of a directory or relative path to the source code of your project. When `null` is used it will default to the project root
-    #[serde(rename = "rootDirectory", default, skip_serializing_if = "Option::is_none")]
-    pub root_directory: Option<String>,
+    #[serde(
+        rename = "rootDirectory",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub root_directory: crate::Nullable<String>,
     /// The region to deploy Serverless Functions in this project
     #[serde(
         rename = "serverlessFunctionRegion",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub serverless_function_region: Option<String>,
+    pub serverless_function_region: crate::Nullable<String>,
     /// Opts-out of the message prompting a CLI user to connect a Git repository in `vercel link`.
     #[deprecated(note = "the API marks this field deprecated")]
     #[serde(
@@ -2056,22 +2072,29 @@ impl CreateDeploymentProjectSettings {
     /// A `CreateDeploymentProjectSettings` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
-            build_command: None,
-            command_for_ignoring_build_step: None,
-            dev_command: None,
-            framework: None,
-            install_command: None,
+            build_command: crate::Nullable::Absent,
+            command_for_ignoring_build_step: crate::Nullable::Absent,
+            dev_command: crate::Nullable::Absent,
+            framework: crate::Nullable::Absent,
+            install_command: crate::Nullable::Absent,
             node_version: None,
-            output_directory: None,
-            root_directory: None,
-            serverless_function_region: None,
+            output_directory: crate::Nullable::Absent,
+            root_directory: crate::Nullable::Absent,
+            serverless_function_region: crate::Nullable::Absent,
             skip_git_connect_during_link: None,
             source_files_outside_root_directory: None,
         }
     }
     /// Sets [`build_command`](Self::build_command).
     pub fn with_build_command(mut self, build_command: impl Into<String>) -> Self {
-        self.build_command = Some(build_command.into());
+        self.build_command = crate::Nullable::Value(build_command.into());
+        self
+    }
+    /// Sends [`build_command`](Self::build_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_build_command(mut self) -> Self {
+        self.build_command = crate::Nullable::Null;
         self
     }
     /// Sets [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step).
@@ -2079,24 +2102,50 @@ impl CreateDeploymentProjectSettings {
         mut self,
         command_for_ignoring_build_step: impl Into<String>,
     ) -> Self {
-        self.command_for_ignoring_build_step = Some(
+        self.command_for_ignoring_build_step = crate::Nullable::Value(
             command_for_ignoring_build_step.into(),
         );
         self
     }
+    /// Sends [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step) as `null`.
+    pub fn clear_command_for_ignoring_build_step(mut self) -> Self {
+        self.command_for_ignoring_build_step = crate::Nullable::Null;
+        self
+    }
     /// Sets [`dev_command`](Self::dev_command).
     pub fn with_dev_command(mut self, dev_command: impl Into<String>) -> Self {
-        self.dev_command = Some(dev_command.into());
+        self.dev_command = crate::Nullable::Value(dev_command.into());
+        self
+    }
+    /// Sends [`dev_command`](Self::dev_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_dev_command(mut self) -> Self {
+        self.dev_command = crate::Nullable::Null;
         self
     }
     /// Sets [`framework`](Self::framework).
     pub fn with_framework(mut self, framework: crate::shared::Framework) -> Self {
-        self.framework = Some(framework);
+        self.framework = crate::Nullable::Value(framework);
+        self
+    }
+    /// Sends [`framework`](Self::framework) as `null`.
+    ///
+    /// When `null` is used no framework is selected
+    pub fn clear_framework(mut self) -> Self {
+        self.framework = crate::Nullable::Null;
         self
     }
     /// Sets [`install_command`](Self::install_command).
     pub fn with_install_command(mut self, install_command: impl Into<String>) -> Self {
-        self.install_command = Some(install_command.into());
+        self.install_command = crate::Nullable::Value(install_command.into());
+        self
+    }
+    /// Sends [`install_command`](Self::install_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_install_command(mut self) -> Self {
+        self.install_command = crate::Nullable::Null;
         self
     }
     /// Sets [`node_version`](Self::node_version).
@@ -2109,12 +2158,26 @@ impl CreateDeploymentProjectSettings {
     }
     /// Sets [`output_directory`](Self::output_directory).
     pub fn with_output_directory(mut self, output_directory: impl Into<String>) -> Self {
-        self.output_directory = Some(output_directory.into());
+        self.output_directory = crate::Nullable::Value(output_directory.into());
+        self
+    }
+    /// Sends [`output_directory`](Self::output_directory) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_output_directory(mut self) -> Self {
+        self.output_directory = crate::Nullable::Null;
         self
     }
     /// Sets [`root_directory`](Self::root_directory).
     pub fn with_root_directory(mut self, root_directory: impl Into<String>) -> Self {
-        self.root_directory = Some(root_directory.into());
+        self.root_directory = crate::Nullable::Value(root_directory.into());
+        self
+    }
+    /// Sends [`root_directory`](Self::root_directory) as `null`.
+    ///
+    /// When `null` is used it will default to the project root
+    pub fn clear_root_directory(mut self) -> Self {
+        self.root_directory = crate::Nullable::Null;
         self
     }
     /// Sets [`serverless_function_region`](Self::serverless_function_region).
@@ -2122,7 +2185,14 @@ impl CreateDeploymentProjectSettings {
         mut self,
         serverless_function_region: impl Into<String>,
     ) -> Self {
-        self.serverless_function_region = Some(serverless_function_region.into());
+        self.serverless_function_region = crate::Nullable::Value(
+            serverless_function_region.into(),
+        );
+        self
+    }
+    /// Sends [`serverless_function_region`](Self::serverless_function_region) as `null`.
+    pub fn clear_serverless_function_region(mut self) -> Self {
+        self.serverless_function_region = crate::Nullable::Null;
         self
     }
     /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
@@ -2175,9 +2245,9 @@ pub struct CreateDeploymentRequest {
     #[serde(
         rename = "monorepoManager",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub monorepo_manager: Option<String>,
+    pub monorepo_manager: crate::Nullable<String>,
     /// A string with the project name used in the deployment URL
     pub name: String,
     /// The target project identifier in which the deployment will be created. When defined, this parameter overrides name
@@ -2211,7 +2281,7 @@ impl CreateDeploymentRequest {
             git_metadata: None,
             git_source: None,
             meta: None,
-            monorepo_manager: None,
+            monorepo_manager: crate::Nullable::Absent,
             name: name.into(),
             project: None,
             project_settings: None,
@@ -2257,7 +2327,14 @@ impl CreateDeploymentRequest {
     }
     /// Sets [`monorepo_manager`](Self::monorepo_manager).
     pub fn with_monorepo_manager(mut self, monorepo_manager: impl Into<String>) -> Self {
-        self.monorepo_manager = Some(monorepo_manager.into());
+        self.monorepo_manager = crate::Nullable::Value(monorepo_manager.into());
+        self
+    }
+    /// Sends [`monorepo_manager`](Self::monorepo_manager) as `null`.
+    ///
+    /// When `null` is used no monorepo manager is selected
+    pub fn clear_monorepo_manager(mut self) -> Self {
+        self.monorepo_manager = crate::Nullable::Null;
         self
     }
     /// Sets [`project`](Self::project).

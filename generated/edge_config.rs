@@ -534,8 +534,8 @@ pub struct PatchEdgeConfigItemsItemWithOperationKey {
     pub operation: Operation,
     pub key: String,
     pub value: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<Description>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<Description>,
 }
 impl PatchEdgeConfigItemsItemWithOperationKey {
     /// A `PatchEdgeConfigItemsItemWithOperationKey` with the fields it needs; the others are unset.
@@ -548,12 +548,17 @@ impl PatchEdgeConfigItemsItemWithOperationKey {
             operation,
             key: key.into(),
             value,
-            description: None,
+            description: crate::Nullable::Absent,
         }
     }
     /// Sets [`description`](Self::description).
     pub fn with_description(mut self, description: Description) -> Self {
-        self.description = Some(description);
+        self.description = crate::Nullable::Value(description);
+        self
+    }
+    /// Sends [`description`](Self::description) as `null`.
+    pub fn clear_description(mut self) -> Self {
+        self.description = crate::Nullable::Null;
         self
     }
 }

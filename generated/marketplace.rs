@@ -1514,15 +1514,15 @@ pub struct UpdateInstallationRequest {
     #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
     pub billing_plan: Option<BillingPlan>,
     /// A notification to display to your customer. Send `null` to clear the current notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notification: Option<UpdateInstallationNotification>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notification: crate::Nullable<UpdateInstallationNotification>,
 }
 impl UpdateInstallationRequest {
     /// A `UpdateInstallationRequest` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
             billing_plan: None,
-            notification: None,
+            notification: crate::Nullable::Absent,
         }
     }
     /// Sets [`billing_plan`](Self::billing_plan).
@@ -1535,7 +1535,14 @@ impl UpdateInstallationRequest {
         mut self,
         notification: UpdateInstallationNotification,
     ) -> Self {
-        self.notification = Some(notification);
+        self.notification = crate::Nullable::Value(notification);
+        self
+    }
+    /// Sends [`notification`](Self::notification) as `null`.
+    ///
+    /// Send `null` to clear the current notification.
+    pub fn clear_notification(mut self) -> Self {
+        self.notification = crate::Nullable::Null;
         self
     }
 }

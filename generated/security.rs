@@ -1471,29 +1471,46 @@ impl PutFirewallConfigRuleAction {
 #[non_exhaustive]
 pub struct PutFirewallConfigRuleActionMitigate {
     pub action: PutFirewallConfigRuleActionMitigateAction,
-    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
-    pub rate_limit: Option<RateLimit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<PutFirewallConfigRuleActionMitigateRedirect>,
-    #[serde(rename = "actionDuration", default, skip_serializing_if = "Option::is_none")]
-    pub action_duration: Option<String>,
-    #[serde(rename = "bypassSystem", default, skip_serializing_if = "Option::is_none")]
-    pub bypass_system: Option<bool>,
+    #[serde(
+        rename = "rateLimit",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub rate_limit: crate::Nullable<RateLimit>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect: crate::Nullable<PutFirewallConfigRuleActionMitigateRedirect>,
+    #[serde(
+        rename = "actionDuration",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub action_duration: crate::Nullable<String>,
+    #[serde(
+        rename = "bypassSystem",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub bypass_system: crate::Nullable<bool>,
 }
 impl PutFirewallConfigRuleActionMitigate {
     /// A `PutFirewallConfigRuleActionMitigate` with the fields it needs; the others are unset.
     pub fn new(action: PutFirewallConfigRuleActionMitigateAction) -> Self {
         Self {
             action,
-            rate_limit: None,
-            redirect: None,
-            action_duration: None,
-            bypass_system: None,
+            rate_limit: crate::Nullable::Absent,
+            redirect: crate::Nullable::Absent,
+            action_duration: crate::Nullable::Absent,
+            bypass_system: crate::Nullable::Absent,
         }
     }
     /// Sets [`rate_limit`](Self::rate_limit).
     pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
-        self.rate_limit = Some(rate_limit);
+        self.rate_limit = crate::Nullable::Value(rate_limit);
+        self
+    }
+    /// Sends [`rate_limit`](Self::rate_limit) as `null`.
+    pub fn clear_rate_limit(mut self) -> Self {
+        self.rate_limit = crate::Nullable::Null;
         self
     }
     /// Sets [`redirect`](Self::redirect).
@@ -1501,17 +1518,32 @@ impl PutFirewallConfigRuleActionMitigate {
         mut self,
         redirect: PutFirewallConfigRuleActionMitigateRedirect,
     ) -> Self {
-        self.redirect = Some(redirect);
+        self.redirect = crate::Nullable::Value(redirect);
+        self
+    }
+    /// Sends [`redirect`](Self::redirect) as `null`.
+    pub fn clear_redirect(mut self) -> Self {
+        self.redirect = crate::Nullable::Null;
         self
     }
     /// Sets [`action_duration`](Self::action_duration).
     pub fn with_action_duration(mut self, action_duration: impl Into<String>) -> Self {
-        self.action_duration = Some(action_duration.into());
+        self.action_duration = crate::Nullable::Value(action_duration.into());
+        self
+    }
+    /// Sends [`action_duration`](Self::action_duration) as `null`.
+    pub fn clear_action_duration(mut self) -> Self {
+        self.action_duration = crate::Nullable::Null;
         self
     }
     /// Sets [`bypass_system`](Self::bypass_system).
     pub fn with_bypass_system(mut self, bypass_system: bool) -> Self {
-        self.bypass_system = Some(bypass_system);
+        self.bypass_system = crate::Nullable::Value(bypass_system);
+        self
+    }
+    /// Sends [`bypass_system`](Self::bypass_system) as `null`.
+    pub fn clear_bypass_system(mut self) -> Self {
+        self.bypass_system = crate::Nullable::Null;
         self
     }
 }
@@ -2140,8 +2172,8 @@ pub struct RateLimitWithAlgoWindow {
     pub window: f64,
     pub limit: f64,
     pub keys: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<RateLimitAction>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub action: crate::Nullable<RateLimitAction>,
 }
 impl RateLimitWithAlgoWindow {
     /// A `RateLimitWithAlgoWindow` with the fields it needs; the others are unset.
@@ -2151,12 +2183,17 @@ impl RateLimitWithAlgoWindow {
             window,
             limit,
             keys,
-            action: None,
+            action: crate::Nullable::Absent,
         }
     }
     /// Sets [`action`](Self::action).
     pub fn with_action(mut self, action: RateLimitAction) -> Self {
-        self.action = Some(action);
+        self.action = crate::Nullable::Value(action);
+        self
+    }
+    /// Sends [`action`](Self::action) as `null`.
+    pub fn clear_action(mut self) -> Self {
+        self.action = crate::Nullable::Null;
         self
     }
 }
@@ -2246,9 +2283,9 @@ pub struct UpdateAttackChallengeModeRequest {
     #[serde(
         rename = "attackModeActiveUntil",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub attack_mode_active_until: Option<f64>,
+    pub attack_mode_active_until: crate::Nullable<f64>,
 }
 impl UpdateAttackChallengeModeRequest {
     /// A `UpdateAttackChallengeModeRequest` with the fields it needs; the others are unset.
@@ -2256,7 +2293,7 @@ impl UpdateAttackChallengeModeRequest {
         Self {
             project_id: project_id.into(),
             attack_mode_enabled,
-            attack_mode_active_until: None,
+            attack_mode_active_until: crate::Nullable::Absent,
         }
     }
     /// Sets [`attack_mode_active_until`](Self::attack_mode_active_until).
@@ -2264,7 +2301,12 @@ impl UpdateAttackChallengeModeRequest {
         mut self,
         attack_mode_active_until: f64,
     ) -> Self {
-        self.attack_mode_active_until = Some(attack_mode_active_until);
+        self.attack_mode_active_until = crate::Nullable::Value(attack_mode_active_until);
+        self
+    }
+    /// Sends [`attack_mode_active_until`](Self::attack_mode_active_until) as `null`.
+    pub fn clear_attack_mode_active_until(mut self) -> Self {
+        self.attack_mode_active_until = crate::Nullable::Null;
         self
     }
 }

@@ -3476,8 +3476,8 @@ pub struct PatchTeamDefaultDeploymentProtectionPasswordProtection {
     #[serde(rename = "deploymentType")]
     pub deployment_type: DeploymentType,
     /// The password that will be used to protect Project Deployments
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub password: crate::Nullable<String>,
 }
 #[cfg(any(feature = "projects", feature = "teams"))]
 impl PatchTeamDefaultDeploymentProtectionPasswordProtection {
@@ -3485,12 +3485,17 @@ impl PatchTeamDefaultDeploymentProtectionPasswordProtection {
     pub fn new(deployment_type: DeploymentType) -> Self {
         Self {
             deployment_type,
-            password: None,
+            password: crate::Nullable::Absent,
         }
     }
     /// Sets [`password`](Self::password).
     pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
+        self.password = crate::Nullable::Value(password.into());
+        self
+    }
+    /// Sends [`password`](Self::password) as `null`.
+    pub fn clear_password(mut self) -> Self {
+        self.password = crate::Nullable::Null;
         self
     }
 }

@@ -4,6 +4,7 @@
 //! hand-written runtime (`generator/runtime/`) is written beside the generated
 //! modules unchanged.
 
+mod builders;
 mod docs;
 mod operations;
 mod paging;
@@ -15,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::format::{format_chunks, format_tokens, FormatError};
-use crate::ir::{feature_name, Api, TypeKind, SHARED_GROUP};
+use crate::ir::{feature_name, Api, Field, TypeDef, TypeKind, SHARED_GROUP};
 pub use docs::{code as doc_code, sanitize as sanitize_doc};
 use types::ident;
 
@@ -58,6 +59,12 @@ impl<'a> Context<'a> {
             }
             _ => quote!(#ty),
         }
+    }
+
+    /// Whether `field` of `def` has three states (left out, `null`, a value): see
+    /// `ir::sends_null`.
+    pub fn sends_null(&self, def: &TypeDef, field: &Field) -> bool {
+        crate::ir::sends_null(self.api, def, field)
     }
 
     /// The kind of the named type `name`.
