@@ -402,7 +402,7 @@ pub struct ListAliasesAliasDeployment {
 #[non_exhaustive]
 pub struct ListAliasesAliasMicrofrontends {
     #[serde(rename = "defaultApp")]
-    pub default_app: crate::shared::DefaultApp,
+    pub default_app: crate::shared::ConnectIntegrationResourceToProjectRequest,
     pub applications: Applications,
 }
 

@@ -108,7 +108,7 @@ pub enum CancelDeploymentCustomEnvironment {
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
     WithSlugType(CancelDeploymentCustomEnvironmentWithSlugType),
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    WithId(crate::shared::Transform),
+    WithId(crate::shared::AddProjectMemberResponse),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -132,7 +132,9 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentCustomEnvironment {
                     kinds: crate::runtime::Kinds::OBJECT,
                     required: Some(1),
                     decode: |json| {
-                        crate::runtime::member::<crate::shared::Transform>(json)
+                        crate::runtime::member::<
+                            crate::shared::AddProjectMemberResponse,
+                        >(json)
                             .map(CancelDeploymentCustomEnvironment::WithId)
                     },
                 },
@@ -1251,195 +1253,6 @@ impl std::fmt::Display for CancelDeploymentRouteMitigateAction {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct CancelDeploymentRouteTransform {
-    #[serde(rename = "type")]
-    pub type_: CancelDeploymentRouteTransformType,
-    pub op: CancelDeploymentRouteTransformOp,
-    pub target: CancelDeploymentRouteTransformTarget,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<crate::shared::Args>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum CancelDeploymentRouteTransformOp {
-    /// `append`
-    #[serde(rename = "append")]
-    Append,
-    /// `set`
-    #[serde(rename = "set")]
-    Set,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformOp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "append" => Self::Append,
-                "set" => Self::Set,
-                "delete" => Self::Delete,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl CancelDeploymentRouteTransformOp {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Append => "append",
-            Self::Set => "set",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteTransformOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CancelDeploymentRouteTransformTarget {
-    pub key: CancelDeploymentRouteTransformTargetKey,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum CancelDeploymentRouteTransformTargetKey {
-    String(String),
-    WithEq(CancelDeploymentRouteTransformTargetKeyWithEq),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformTargetKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        const UNION: crate::runtime::Untagged<CancelDeploymentRouteTransformTargetKey> = crate::runtime::Untagged {
-            members: &[
-                crate::runtime::Member {
-                    kinds: crate::runtime::Kinds::STRING,
-                    required: None,
-                    decode: |json| {
-                        crate::runtime::member::<String>(json)
-                            .map(CancelDeploymentRouteTransformTargetKey::String)
-                    },
-                },
-                crate::runtime::Member {
-                    kinds: crate::runtime::Kinds::OBJECT,
-                    required: Some(0),
-                    decode: |json| {
-                        crate::runtime::member::<
-                            CancelDeploymentRouteTransformTargetKeyWithEq,
-                        >(json)
-                            .map(CancelDeploymentRouteTransformTargetKey::WithEq)
-                    },
-                },
-            ],
-            properties: &[
-                ("eq", &[(1, false)]),
-                ("gt", &[(1, false)]),
-                ("lt", &[(1, false)]),
-                ("gte", &[(1, false)]),
-                ("inc", &[(1, false)]),
-                ("lte", &[(1, false)]),
-                ("neq", &[(1, false)]),
-                ("pre", &[(1, false)]),
-                ("suf", &[(1, false)]),
-                ("ninc", &[(1, false)]),
-            ],
-        };
-        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CancelDeploymentRouteTransformTargetKeyWithEq {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<crate::shared::RepoId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum CancelDeploymentRouteTransformType {
-    /// `request.headers`
-    #[serde(rename = "request.headers")]
-    RequestHeaders,
-    /// `request.query`
-    #[serde(rename = "request.query")]
-    RequestQuery,
-    /// `response.headers`
-    #[serde(rename = "response.headers")]
-    ResponseHeaders,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "request.headers" => Self::RequestHeaders,
-                "request.query" => Self::RequestQuery,
-                "response.headers" => Self::ResponseHeaders,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl CancelDeploymentRouteTransformType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestHeaders => "request.headers",
-            Self::RequestQuery => "request.query",
-            Self::ResponseHeaders => "response.headers",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteTransformType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
 pub struct CancelDeploymentRouteWithContinueMiddleware {
     pub src: String,
     #[serde(rename = "continue")]
@@ -1488,7 +1301,7 @@ pub struct CancelDeploymentRouteWithHeaders {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigate: Option<CancelDeploymentRouteMitigate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<CancelDeploymentRouteTransform>>,
+    pub transforms: Option<Vec<Transform>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<Locale>,
     /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
@@ -5238,6 +5051,193 @@ pub struct RemotePattern {
     /// Can be literal query string such as `?v=1` or empty string meaning no query string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Transform {
+    #[serde(rename = "type")]
+    pub type_: TransformType,
+    pub op: TransformOp,
+    pub target: TransformTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<crate::shared::Args>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum TransformOp {
+    /// `append`
+    #[serde(rename = "append")]
+    Append,
+    /// `set`
+    #[serde(rename = "set")]
+    Set,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TransformOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "append" => Self::Append,
+                "set" => Self::Set,
+                "delete" => Self::Delete,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl TransformOp {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Append => "append",
+            Self::Set => "set",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TransformOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TransformTarget {
+    pub key: TransformTargetKey,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TransformTargetKey {
+    String(String),
+    WithEq(TransformTargetKeyWithEq),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TransformTargetKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const UNION: crate::runtime::Untagged<TransformTargetKey> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(TransformTargetKey::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<TransformTargetKeyWithEq>(json)
+                            .map(TransformTargetKey::WithEq)
+                    },
+                },
+            ],
+            properties: &[
+                ("eq", &[(1, false)]),
+                ("gt", &[(1, false)]),
+                ("lt", &[(1, false)]),
+                ("gte", &[(1, false)]),
+                ("inc", &[(1, false)]),
+                ("lte", &[(1, false)]),
+                ("neq", &[(1, false)]),
+                ("pre", &[(1, false)]),
+                ("suf", &[(1, false)]),
+                ("ninc", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TransformTargetKeyWithEq {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<crate::shared::RepoId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum TransformType {
+    /// `request.headers`
+    #[serde(rename = "request.headers")]
+    RequestHeaders,
+    /// `request.query`
+    #[serde(rename = "request.query")]
+    RequestQuery,
+    /// `response.headers`
+    #[serde(rename = "response.headers")]
+    ResponseHeaders,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TransformType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "request.headers" => Self::RequestHeaders,
+                "request.query" => Self::RequestQuery,
+                "response.headers" => Self::ResponseHeaders,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl TransformType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestHeaders => "request.headers",
+            Self::RequestQuery => "request.query",
+            Self::ResponseHeaders => "response.headers",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TransformType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -411,7 +411,7 @@ pub struct CreateDrainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<Vec<CreateDrainSamplingItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<crate::shared::Transform>>,
+    pub transforms: Option<Vec<crate::shared::AddProjectMemberResponse>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<CreateDrainSource>,
 }
@@ -455,7 +455,10 @@ impl CreateDrainRequest {
         self
     }
     /// Sets [`transforms`](Self::transforms).
-    pub fn with_transforms(mut self, transforms: Vec<crate::shared::Transform>) -> Self {
+    pub fn with_transforms(
+        mut self,
+        transforms: Vec<crate::shared::AddProjectMemberResponse>,
+    ) -> Self {
         self.transforms = Some(transforms);
         self
     }
@@ -904,7 +907,7 @@ pub struct UpdateDrainRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub sampling: crate::Nullable<Vec<CreateDrainSamplingItem>>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub transforms: crate::Nullable<Vec<crate::shared::Transform>>,
+    pub transforms: crate::Nullable<Vec<crate::shared::AddProjectMemberResponse>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::shared::CreateDeployments>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -975,7 +978,10 @@ impl UpdateDrainRequest {
         self
     }
     /// Sets [`transforms`](Self::transforms).
-    pub fn with_transforms(mut self, transforms: Vec<crate::shared::Transform>) -> Self {
+    pub fn with_transforms(
+        mut self,
+        transforms: Vec<crate::shared::AddProjectMemberResponse>,
+    ) -> Self {
         self.transforms = crate::Nullable::Value(transforms);
         self
     }

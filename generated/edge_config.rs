@@ -598,7 +598,7 @@ impl PatchEdgeConfigSchemaRequest {
 #[non_exhaustive]
 pub enum Purpose {
     #[serde(rename = "flags")]
-    Flags(crate::shared::DefaultApp),
+    Flags(crate::shared::ConnectIntegrationResourceToProjectRequest),
     #[serde(rename = "experimentation")]
     Experimentation(PurposeExperimentation),
     /// A shape this version of the crate does not know, kept as raw JSON.

@@ -1600,7 +1600,7 @@ impl UnlinkSharedEnvVariableBuilder {
 }
 
 impl crate::Operation for UnlinkSharedEnvVariableBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = UnlinkSharedEnvVariableError;
 }
 impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
@@ -1624,7 +1624,7 @@ impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }

@@ -821,7 +821,7 @@ for GetConfigurationProductsProductMetadataSchemaPropertiesValueStringVercelRegi
 pub struct GetConfigurationProductsResponse {
     pub products: Vec<Product>,
     pub integration: crate::shared::Integration,
-    pub configuration: crate::shared::Transform,
+    pub configuration: crate::shared::AddProjectMemberResponse,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -4147,7 +4147,7 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl std::fmt::Display,
         resource_id: impl std::fmt::Display,
-        body: crate::shared::DefaultApp,
+        body: crate::shared::ConnectIntegrationResourceToProjectRequest,
     ) -> ConnectIntegrationResourceToProjectBuilder {
         ConnectIntegrationResourceToProjectBuilder {
             client: self.clone(),
@@ -4171,7 +4171,7 @@ pub struct ConnectIntegrationResourceToProjectBuilder {
     resource_id: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: crate::shared::DefaultApp,
+    body: crate::shared::ConnectIntegrationResourceToProjectRequest,
 }
 
 impl ConnectIntegrationResourceToProjectBuilder {

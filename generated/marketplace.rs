@@ -2574,7 +2574,7 @@ pub struct ImportResourceBuilder {
 }
 
 impl crate::Operation for ImportResourceBuilder {
-    type Output = crate::shared::NewTeam;
+    type Output = crate::shared::ImportResourceResponse;
     type Error = ImportResourceError;
 }
 impl crate::runtime::Exchange for ImportResourceBuilder {
@@ -2598,7 +2598,7 @@ impl crate::runtime::Exchange for ImportResourceBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::NewTeam> {
+    ) -> crate::Result<crate::shared::ImportResourceResponse> {
         response.json().await
     }
 }
@@ -3353,7 +3353,7 @@ impl UpdateResourceBuilder {
 }
 
 impl crate::Operation for UpdateResourceBuilder {
-    type Output = crate::shared::NewTeam;
+    type Output = crate::shared::ImportResourceResponse;
     type Error = UpdateResourceError;
 }
 impl crate::runtime::Exchange for UpdateResourceBuilder {
@@ -3378,7 +3378,7 @@ impl crate::runtime::Exchange for UpdateResourceBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::NewTeam> {
+    ) -> crate::Result<crate::shared::ImportResourceResponse> {
         response.json().await
     }
 }

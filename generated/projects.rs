@@ -584,7 +584,7 @@ pub enum ContentHint {
     #[serde(rename = "integration-store-secret")]
     IntegrationStoreSecret(ContentHintIntegrationStoreSecret),
     #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(crate::shared::DefaultApp),
+    FlagsConnectionString(crate::shared::ConnectIntegrationResourceToProjectRequest),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
@@ -9281,7 +9281,7 @@ impl crate::Client {
         &self,
         id_or_name: impl std::fmt::Display,
         domain: impl std::fmt::Display,
-        body: crate::shared::DefaultApp,
+        body: crate::shared::ConnectIntegrationResourceToProjectRequest,
     ) -> MoveProjectDomainBuilder {
         MoveProjectDomainBuilder {
             client: self.clone(),
@@ -9305,7 +9305,7 @@ pub struct MoveProjectDomainBuilder {
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: crate::shared::DefaultApp,
+    body: crate::shared::ConnectIntegrationResourceToProjectRequest,
 }
 
 impl MoveProjectDomainBuilder {

@@ -16,6 +16,39 @@ pub struct AbuseHistoryItem {
     pub at: f64,
 }
 
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "drains",
+        feature = "environment",
+        feature = "integrations",
+        feature = "project-members",
+        feature = "teams"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AddProjectMemberResponse {
+    pub id: String,
+}
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "drains",
+        feature = "environment",
+        feature = "integrations",
+        feature = "project-members",
+        feature = "teams"
+    )
+)]
+impl AddProjectMemberResponse {
+    /// A `AddProjectMemberResponse` with the fields it needs; the others are unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+
 #[cfg(
     any(
         feature = "deployments",
@@ -579,6 +612,37 @@ pub struct ConnectConfiguration {
     pub created_at: f64,
     #[serde(rename = "updatedAt")]
     pub updated_at: f64,
+}
+
+#[cfg(
+    any(
+        feature = "aliases",
+        feature = "edge-config",
+        feature = "integrations",
+        feature = "projects"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConnectIntegrationResourceToProjectRequest {
+    #[serde(rename = "projectId")]
+    pub project_id: String,
+}
+#[cfg(
+    any(
+        feature = "aliases",
+        feature = "edge-config",
+        feature = "integrations",
+        feature = "projects"
+    )
+)]
+impl ConnectIntegrationResourceToProjectRequest {
+    /// A `ConnectIntegrationResourceToProjectRequest` with the fields it needs; the others are unset.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+        }
+    }
 }
 
 #[cfg(any(feature = "access-groups", feature = "teams"))]
@@ -1155,37 +1219,6 @@ impl Decrypt {
 impl std::fmt::Display for Decrypt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "aliases",
-        feature = "edge-config",
-        feature = "integrations",
-        feature = "projects"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DefaultApp {
-    #[serde(rename = "projectId")]
-    pub project_id: String,
-}
-#[cfg(
-    any(
-        feature = "aliases",
-        feature = "edge-config",
-        feature = "integrations",
-        feature = "projects"
-    )
-)]
-impl DefaultApp {
-    /// A `DefaultApp` with the fields it needs; the others are unset.
-    pub fn new(project_id: impl Into<String>) -> Self {
-        Self {
-            project_id: project_id.into(),
-        }
     }
 }
 
@@ -2928,6 +2961,14 @@ pub struct GitComments {
 }
 
 /// The payload of the event, if requested.
+#[cfg(any(feature = "marketplace", feature = "user"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImportResourceResponse {
+    pub name: String,
+}
+
+/// The payload of the event, if requested.
 #[cfg(any(feature = "integrations", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3185,14 +3226,6 @@ pub struct MicrofrontendsWithUpdatedAtGroupIds {
     #[serde(rename = "groupIds")]
     pub group_ids: Vec<serde_json::Value>,
     pub enabled: bool,
-}
-
-/// The payload of the event, if requested.
-#[cfg(any(feature = "marketplace", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewTeam {
-    pub name: String,
 }
 
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
@@ -4434,39 +4467,6 @@ impl TeamRole {
 impl std::fmt::Display for TeamRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[cfg(
-    any(
-        feature = "deployments",
-        feature = "drains",
-        feature = "environment",
-        feature = "integrations",
-        feature = "project-members",
-        feature = "teams"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Transform {
-    pub id: String,
-}
-#[cfg(
-    any(
-        feature = "deployments",
-        feature = "drains",
-        feature = "environment",
-        feature = "integrations",
-        feature = "project-members",
-        feature = "teams"
-    )
-)]
-impl Transform {
-    /// A `Transform` with the fields it needs; the others are unset.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
     }
 }
 

@@ -2495,7 +2495,7 @@ pub struct DeleteTeamInviteCodeBuilder {
 }
 
 impl crate::Operation for DeleteTeamInviteCodeBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = DeleteTeamInviteCodeError;
 }
 impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
@@ -2513,7 +2513,7 @@ impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }
@@ -3384,7 +3384,7 @@ impl RemoveTeamMemberBuilder {
 }
 
 impl crate::Operation for RemoveTeamMemberBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = RemoveTeamMemberError;
 }
 impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
@@ -3407,7 +3407,7 @@ impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }
@@ -3577,7 +3577,7 @@ pub struct UpdateTeamMemberBuilder {
 }
 
 impl crate::Operation for UpdateTeamMemberBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = UpdateTeamMemberError;
 }
 impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
@@ -3601,7 +3601,7 @@ impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }

@@ -3735,7 +3735,7 @@ pub enum UserEventPayload {
     /// The payload of the event, if requested.
     WithUrl(UserEventPayloadWithUrl),
     /// The payload of the event, if requested.
-    WithName(crate::shared::NewTeam),
+    WithName(crate::shared::ImportResourceResponse),
     /// The payload of the event, if requested.
     WithNameOldTeamNewTeam(UserEventPayloadWithNameOldTeamNewTeam),
     /// The payload of the event, if requested.
@@ -4815,7 +4815,9 @@ impl<'de> serde::Deserialize<'de> for UserEventPayload {
                     kinds: crate::runtime::Kinds::OBJECT,
                     required: Some(1),
                     decode: |json| {
-                        crate::runtime::member::<crate::shared::NewTeam>(json)
+                        crate::runtime::member::<
+                            crate::shared::ImportResourceResponse,
+                        >(json)
                             .map(UserEventPayload::WithName)
                     },
                 },
@@ -5986,7 +5988,7 @@ impl std::fmt::Display for UserEventPayloadGrantType {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UserEventPayloadName {
-    WithName(crate::shared::NewTeam),
+    WithName(crate::shared::ImportResourceResponse),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -6001,7 +6003,9 @@ impl<'de> serde::Deserialize<'de> for UserEventPayloadName {
                     kinds: crate::runtime::Kinds::OBJECT,
                     required: Some(1),
                     decode: |json| {
-                        crate::runtime::member::<crate::shared::NewTeam>(json)
+                        crate::runtime::member::<
+                            crate::shared::ImportResourceResponse,
+                        >(json)
                             .map(UserEventPayloadName::WithName)
                     },
                 },
@@ -6561,9 +6565,9 @@ pub struct UserEventPayloadWithAliasNameOldTeam {
     pub name: Option<String>,
     pub alias: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<crate::shared::NewTeam>,
+    pub old_team: Option<crate::shared::ImportResourceResponse>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<crate::shared::NewTeam>,
+    pub new_team: Option<crate::shared::ImportResourceResponse>,
 }
 
 /// The payload of the event, if requested.
@@ -7339,9 +7343,9 @@ pub struct UserEventPayloadWithIdCnCns {
 pub struct UserEventPayloadWithIdOldTeamNewTeam {
     pub id: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<crate::shared::NewTeam>,
+    pub old_team: Option<crate::shared::ImportResourceResponse>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<crate::shared::NewTeam>,
+    pub new_team: Option<crate::shared::ImportResourceResponse>,
 }
 
 /// The payload of the event, if requested.
@@ -7430,7 +7434,7 @@ pub struct UserEventPayloadWithInvitedUser {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserEventPayloadWithJob {
-    pub project: crate::shared::NewTeam,
+    pub project: crate::shared::ImportResourceResponse,
     pub job: Job,
 }
 
@@ -7520,9 +7524,9 @@ pub struct UserEventPayloadWithNameDestinationId2 {
 pub struct UserEventPayloadWithNameOldTeamNewTeam {
     pub name: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<crate::shared::NewTeam>,
+    pub old_team: Option<crate::shared::ImportResourceResponse>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<crate::shared::NewTeam>,
+    pub new_team: Option<crate::shared::ImportResourceResponse>,
 }
 
 /// The payload of the event, if requested.
@@ -8653,9 +8657,9 @@ pub struct UserEventPayloadWithUpdated {
 pub struct UserEventPayloadWithUrl {
     pub url: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<crate::shared::NewTeam>,
+    pub old_team: Option<crate::shared::ImportResourceResponse>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<crate::shared::NewTeam>,
+    pub new_team: Option<crate::shared::ImportResourceResponse>,
 }
 
 /// The payload of the event, if requested.
