@@ -192,15 +192,15 @@ pub struct AssignAliasRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// The redirect property will take precedence over the deployment id from the URL and consists of a hostname (like test.com) to which the alias should redirect using status code 307
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect: crate::Nullable<String>,
 }
 impl AssignAliasRequest {
     /// A `AssignAliasRequest` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
             alias: None,
-            redirect: None,
+            redirect: crate::Nullable::Absent,
         }
     }
     /// Sets [`alias`](Self::alias).
@@ -210,7 +210,12 @@ impl AssignAliasRequest {
     }
     /// Sets [`redirect`](Self::redirect).
     pub fn with_redirect(mut self, redirect: impl Into<String>) -> Self {
-        self.redirect = Some(redirect.into());
+        self.redirect = crate::Nullable::Value(redirect.into());
+        self
+    }
+    /// Sends [`redirect`](Self::redirect) as `null`.
+    pub fn clear_redirect(mut self) -> Self {
+        self.redirect = crate::Nullable::Null;
         self
     }
 }
@@ -485,7 +490,7 @@ pub struct ListAliasesAliasMicrofrontends {
         default = "crate::runtime::absent::<0, _>",
         deserialize_with = "crate::runtime::non_null",
     )]
-    pub default_app: crate::shared::DefaultApp,
+    pub default_app: crate::shared::ConnectIntegrationResourceToProjectRequest,
     #[serde(default = "crate::runtime::absent::<1, _>")]
     pub applications: Applications,
 }

@@ -138,7 +138,7 @@ pub enum CancelDeploymentCustomEnvironment {
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
     WithSlugType(CancelDeploymentCustomEnvironmentWithSlugType),
     /// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-    WithId(crate::shared::Transform),
+    WithId(crate::shared::AddProjectMemberResponse),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -162,7 +162,9 @@ impl<'de> serde::Deserialize<'de> for CancelDeploymentCustomEnvironment {
                     kinds: crate::runtime::Kinds::OBJECT,
                     required: Some(1),
                     decode: |json| {
-                        crate::runtime::member::<crate::shared::Transform>(json)
+                        crate::runtime::member::<
+                            crate::shared::AddProjectMemberResponse,
+                        >(json)
                             .map(CancelDeploymentCustomEnvironment::WithId)
                     },
                 },
@@ -1470,208 +1472,6 @@ impl std::fmt::Display for CancelDeploymentRouteMitigateAction {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct CancelDeploymentRouteTransform {
-    #[serde(
-        rename = "type",
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub type_: CancelDeploymentRouteTransformType,
-    #[serde(
-        default = "crate::runtime::absent::<1, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub op: CancelDeploymentRouteTransformOp,
-    #[serde(
-        default = "crate::runtime::absent::<2, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub target: CancelDeploymentRouteTransformTarget,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<crate::shared::Args>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum CancelDeploymentRouteTransformOp {
-    /// `append`
-    #[serde(rename = "append")]
-    Append,
-    /// `set`
-    #[serde(rename = "set")]
-    Set,
-    /// `delete`
-    #[serde(rename = "delete")]
-    Delete,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformOp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "append" => Self::Append,
-                "set" => Self::Set,
-                "delete" => Self::Delete,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl CancelDeploymentRouteTransformOp {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Append => "append",
-            Self::Set => "set",
-            Self::Delete => "delete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteTransformOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CancelDeploymentRouteTransformTarget {
-    #[serde(default = "crate::runtime::absent::<0, _>")]
-    pub key: CancelDeploymentRouteTransformTargetKey,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum CancelDeploymentRouteTransformTargetKey {
-    String(String),
-    WithEq(CancelDeploymentRouteTransformTargetKeyWithEq),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformTargetKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        const UNION: crate::runtime::Untagged<CancelDeploymentRouteTransformTargetKey> = crate::runtime::Untagged {
-            members: &[
-                crate::runtime::Member {
-                    kinds: crate::runtime::Kinds::STRING,
-                    required: None,
-                    decode: |json| {
-                        crate::runtime::member::<String>(json)
-                            .map(CancelDeploymentRouteTransformTargetKey::String)
-                    },
-                },
-                crate::runtime::Member {
-                    kinds: crate::runtime::Kinds::OBJECT,
-                    required: Some(0),
-                    decode: |json| {
-                        crate::runtime::member::<
-                            CancelDeploymentRouteTransformTargetKeyWithEq,
-                        >(json)
-                            .map(CancelDeploymentRouteTransformTargetKey::WithEq)
-                    },
-                },
-            ],
-            properties: &[
-                ("eq", &[(1, false)]),
-                ("gt", &[(1, false)]),
-                ("lt", &[(1, false)]),
-                ("gte", &[(1, false)]),
-                ("inc", &[(1, false)]),
-                ("lte", &[(1, false)]),
-                ("neq", &[(1, false)]),
-                ("pre", &[(1, false)]),
-                ("suf", &[(1, false)]),
-                ("ninc", &[(1, false)]),
-            ],
-        };
-        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CancelDeploymentRouteTransformTargetKeyWithEq {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<crate::shared::RepoId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ninc: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suf: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum CancelDeploymentRouteTransformType {
-    /// `request.headers`
-    #[serde(rename = "request.headers")]
-    RequestHeaders,
-    /// `request.query`
-    #[serde(rename = "request.query")]
-    RequestQuery,
-    /// `response.headers`
-    #[serde(rename = "response.headers")]
-    ResponseHeaders,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for CancelDeploymentRouteTransformType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "request.headers" => Self::RequestHeaders,
-                "request.query" => Self::RequestQuery,
-                "response.headers" => Self::ResponseHeaders,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl CancelDeploymentRouteTransformType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestHeaders => "request.headers",
-            Self::RequestQuery => "request.query",
-            Self::ResponseHeaders => "response.headers",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for CancelDeploymentRouteTransformType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
 pub struct CancelDeploymentRouteWithContinueMiddleware {
     #[serde(
         default = "crate::runtime::absent::<0, _>",
@@ -1740,7 +1540,7 @@ pub struct CancelDeploymentRouteWithHeaders {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigate: Option<CancelDeploymentRouteMitigate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<CancelDeploymentRouteTransform>>,
+    pub transforms: Option<Vec<Transform>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<Locale>,
     /// A middleware key within the `output` key under the build result. Overrides a `middleware` definition.
@@ -2350,23 +2150,35 @@ impl crate::runtime::JsonTypes for CreateDeploymentGitSourceRepoId {
 #[non_exhaustive]
 pub struct CreateDeploymentProjectSettings {
     /// The build command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
-    pub build_command: Option<String>,
+    #[serde(
+        rename = "buildCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub build_command: crate::Nullable<String>,
     #[serde(
         rename = "commandForIgnoringBuildStep",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub command_for_ignoring_build_step: Option<String>,
+    pub command_for_ignoring_build_step: crate::Nullable<String>,
     /// The dev command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "devCommand", default, skip_serializing_if = "Option::is_none")]
-    pub dev_command: Option<String>,
+    #[serde(
+        rename = "devCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub dev_command: crate::Nullable<String>,
     /// The framework that is being used for this project. When `null` is used no framework is selected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<crate::shared::Framework>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub framework: crate::Nullable<crate::shared::Framework>,
     /// The install command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
-    pub install_command: Option<String>,
+    #[serde(
+        rename = "installCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub install_command: crate::Nullable<String>,
     /// Override the Node.js version that should be used for this deployment
     #[serde(rename = "nodeVersion", default, skip_serializing_if = "Option::is_none")]
     pub node_version: Option<crate::shared::NodeVersion>,
@@ -2374,19 +2186,23 @@ pub struct CreateDeploymentProjectSettings {
     #[serde(
         rename = "outputDirectory",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub output_directory: Option<String>,
+    pub output_directory: crate::Nullable<String>,
     /// The name of a directory or relative path to the source code of your project. When `null` is used it will default to the project root
-    #[serde(rename = "rootDirectory", default, skip_serializing_if = "Option::is_none")]
-    pub root_directory: Option<String>,
+    #[serde(
+        rename = "rootDirectory",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub root_directory: crate::Nullable<String>,
     /// The region to deploy Serverless Functions in this project
     #[serde(
         rename = "serverlessFunctionRegion",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub serverless_function_region: Option<String>,
+    pub serverless_function_region: crate::Nullable<String>,
     /// Opts-out of the message prompting a CLI user to connect a Git repository in `vercel link`.
     #[deprecated(note = "the API marks this field deprecated")]
     #[serde(
@@ -2408,22 +2224,29 @@ impl CreateDeploymentProjectSettings {
     /// A `CreateDeploymentProjectSettings` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
-            build_command: None,
-            command_for_ignoring_build_step: None,
-            dev_command: None,
-            framework: None,
-            install_command: None,
+            build_command: crate::Nullable::Absent,
+            command_for_ignoring_build_step: crate::Nullable::Absent,
+            dev_command: crate::Nullable::Absent,
+            framework: crate::Nullable::Absent,
+            install_command: crate::Nullable::Absent,
             node_version: None,
-            output_directory: None,
-            root_directory: None,
-            serverless_function_region: None,
+            output_directory: crate::Nullable::Absent,
+            root_directory: crate::Nullable::Absent,
+            serverless_function_region: crate::Nullable::Absent,
             skip_git_connect_during_link: None,
             source_files_outside_root_directory: None,
         }
     }
     /// Sets [`build_command`](Self::build_command).
     pub fn with_build_command(mut self, build_command: impl Into<String>) -> Self {
-        self.build_command = Some(build_command.into());
+        self.build_command = crate::Nullable::Value(build_command.into());
+        self
+    }
+    /// Sends [`build_command`](Self::build_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_build_command(mut self) -> Self {
+        self.build_command = crate::Nullable::Null;
         self
     }
     /// Sets [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step).
@@ -2431,24 +2254,50 @@ impl CreateDeploymentProjectSettings {
         mut self,
         command_for_ignoring_build_step: impl Into<String>,
     ) -> Self {
-        self.command_for_ignoring_build_step = Some(
+        self.command_for_ignoring_build_step = crate::Nullable::Value(
             command_for_ignoring_build_step.into(),
         );
         self
     }
+    /// Sends [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step) as `null`.
+    pub fn clear_command_for_ignoring_build_step(mut self) -> Self {
+        self.command_for_ignoring_build_step = crate::Nullable::Null;
+        self
+    }
     /// Sets [`dev_command`](Self::dev_command).
     pub fn with_dev_command(mut self, dev_command: impl Into<String>) -> Self {
-        self.dev_command = Some(dev_command.into());
+        self.dev_command = crate::Nullable::Value(dev_command.into());
+        self
+    }
+    /// Sends [`dev_command`](Self::dev_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_dev_command(mut self) -> Self {
+        self.dev_command = crate::Nullable::Null;
         self
     }
     /// Sets [`framework`](Self::framework).
     pub fn with_framework(mut self, framework: crate::shared::Framework) -> Self {
-        self.framework = Some(framework);
+        self.framework = crate::Nullable::Value(framework);
+        self
+    }
+    /// Sends [`framework`](Self::framework) as `null`.
+    ///
+    /// When `null` is used no framework is selected
+    pub fn clear_framework(mut self) -> Self {
+        self.framework = crate::Nullable::Null;
         self
     }
     /// Sets [`install_command`](Self::install_command).
     pub fn with_install_command(mut self, install_command: impl Into<String>) -> Self {
-        self.install_command = Some(install_command.into());
+        self.install_command = crate::Nullable::Value(install_command.into());
+        self
+    }
+    /// Sends [`install_command`](Self::install_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_install_command(mut self) -> Self {
+        self.install_command = crate::Nullable::Null;
         self
     }
     /// Sets [`node_version`](Self::node_version).
@@ -2461,12 +2310,26 @@ impl CreateDeploymentProjectSettings {
     }
     /// Sets [`output_directory`](Self::output_directory).
     pub fn with_output_directory(mut self, output_directory: impl Into<String>) -> Self {
-        self.output_directory = Some(output_directory.into());
+        self.output_directory = crate::Nullable::Value(output_directory.into());
+        self
+    }
+    /// Sends [`output_directory`](Self::output_directory) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_output_directory(mut self) -> Self {
+        self.output_directory = crate::Nullable::Null;
         self
     }
     /// Sets [`root_directory`](Self::root_directory).
     pub fn with_root_directory(mut self, root_directory: impl Into<String>) -> Self {
-        self.root_directory = Some(root_directory.into());
+        self.root_directory = crate::Nullable::Value(root_directory.into());
+        self
+    }
+    /// Sends [`root_directory`](Self::root_directory) as `null`.
+    ///
+    /// When `null` is used it will default to the project root
+    pub fn clear_root_directory(mut self) -> Self {
+        self.root_directory = crate::Nullable::Null;
         self
     }
     /// Sets [`serverless_function_region`](Self::serverless_function_region).
@@ -2474,7 +2337,14 @@ impl CreateDeploymentProjectSettings {
         mut self,
         serverless_function_region: impl Into<String>,
     ) -> Self {
-        self.serverless_function_region = Some(serverless_function_region.into());
+        self.serverless_function_region = crate::Nullable::Value(
+            serverless_function_region.into(),
+        );
+        self
+    }
+    /// Sends [`serverless_function_region`](Self::serverless_function_region) as `null`.
+    pub fn clear_serverless_function_region(mut self) -> Self {
+        self.serverless_function_region = crate::Nullable::Null;
         self
     }
     /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
@@ -2527,9 +2397,9 @@ pub struct CreateDeploymentRequest {
     #[serde(
         rename = "monorepoManager",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub monorepo_manager: Option<String>,
+    pub monorepo_manager: crate::Nullable<String>,
     /// A string with the project name used in the deployment URL
     #[serde(
         default = "crate::runtime::absent::<7, _>",
@@ -2567,7 +2437,7 @@ impl CreateDeploymentRequest {
             git_metadata: None,
             git_source: None,
             meta: None,
-            monorepo_manager: None,
+            monorepo_manager: crate::Nullable::Absent,
             name: name.into(),
             project: None,
             project_settings: None,
@@ -2613,7 +2483,14 @@ impl CreateDeploymentRequest {
     }
     /// Sets [`monorepo_manager`](Self::monorepo_manager).
     pub fn with_monorepo_manager(mut self, monorepo_manager: impl Into<String>) -> Self {
-        self.monorepo_manager = Some(monorepo_manager.into());
+        self.monorepo_manager = crate::Nullable::Value(monorepo_manager.into());
+        self
+    }
+    /// Sends [`monorepo_manager`](Self::monorepo_manager) as `null`.
+    ///
+    /// When `null` is used no monorepo manager is selected
+    pub fn clear_monorepo_manager(mut self) -> Self {
+        self.monorepo_manager = crate::Nullable::Null;
         self
     }
     /// Sets [`project`](Self::project).
@@ -6131,6 +6008,206 @@ pub struct RemotePattern {
     /// Can be literal query string such as `?v=1` or empty string meaning no query string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Transform {
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub type_: TransformType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub op: TransformOp,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub target: TransformTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<crate::shared::Args>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum TransformOp {
+    /// `append`
+    #[serde(rename = "append")]
+    Append,
+    /// `set`
+    #[serde(rename = "set")]
+    Set,
+    /// `delete`
+    #[serde(rename = "delete")]
+    Delete,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TransformOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "append" => Self::Append,
+                "set" => Self::Set,
+                "delete" => Self::Delete,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl TransformOp {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Append => "append",
+            Self::Set => "set",
+            Self::Delete => "delete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TransformOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TransformTarget {
+    #[serde(default = "crate::runtime::absent::<0, _>")]
+    pub key: TransformTargetKey,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TransformTargetKey {
+    String(String),
+    WithEq(TransformTargetKeyWithEq),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de> for TransformTargetKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const UNION: crate::runtime::Untagged<TransformTargetKey> = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(TransformTargetKey::String)
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::OBJECT,
+                    required: Some(0),
+                    decode: |json| {
+                        crate::runtime::member::<TransformTargetKeyWithEq>(json)
+                            .map(TransformTargetKey::WithEq)
+                    },
+                },
+            ],
+            properties: &[
+                ("eq", &[(1, false)]),
+                ("gt", &[(1, false)]),
+                ("lt", &[(1, false)]),
+                ("gte", &[(1, false)]),
+                ("inc", &[(1, false)]),
+                ("lte", &[(1, false)]),
+                ("neq", &[(1, false)]),
+                ("pre", &[(1, false)]),
+                ("suf", &[(1, false)]),
+                ("ninc", &[(1, false)]),
+            ],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TransformTargetKeyWithEq {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eq: Option<crate::shared::RepoId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neq: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ninc: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suf: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lt: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum TransformType {
+    /// `request.headers`
+    #[serde(rename = "request.headers")]
+    RequestHeaders,
+    /// `request.query`
+    #[serde(rename = "request.query")]
+    RequestQuery,
+    /// `response.headers`
+    #[serde(rename = "response.headers")]
+    ResponseHeaders,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for TransformType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "request.headers" => Self::RequestHeaders,
+                "request.query" => Self::RequestQuery,
+                "response.headers" => Self::ResponseHeaders,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl TransformType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestHeaders => "request.headers",
+            Self::RequestQuery => "request.query",
+            Self::ResponseHeaders => "response.headers",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for TransformType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -658,8 +658,8 @@ pub struct Https {
     pub priority: Option<i64>,
     #[serde(default = "crate::runtime::absent::<1, _>")]
     pub target: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub params: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub params: crate::Nullable<String>,
 }
 impl Https {
     /// A `Https` with the fields it needs; the others are unset.
@@ -667,7 +667,7 @@ impl Https {
         Self {
             priority: None,
             target: None,
-            params: None,
+            params: crate::Nullable::Absent,
         }
     }
     /// Sets [`priority`](Self::priority).
@@ -682,7 +682,12 @@ impl Https {
     }
     /// Sets [`params`](Self::params).
     pub fn with_params(mut self, params: impl Into<String>) -> Self {
-        self.params = Some(params.into());
+        self.params = crate::Nullable::Value(params.into());
+        self
+    }
+    /// Sends [`params`](Self::params) as `null`.
+    pub fn clear_params(mut self) -> Self {
+        self.params = crate::Nullable::Null;
         self
     }
 }
@@ -871,24 +876,32 @@ impl Srv {
 #[non_exhaustive]
 pub struct UpdateRecordRequest {
     /// The name of the DNS record
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The value of the DNS record
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub value: crate::Nullable<String>,
     /// The type of the DNS record
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<RecordType>,
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub type_: crate::Nullable<RecordType>,
     /// The Time to live (TTL) value of the DNS record
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ttl: crate::Nullable<i64>,
     /// The MX priority value of the DNS record
-    #[serde(rename = "mxPriority", default, skip_serializing_if = "Option::is_none")]
-    pub mx_priority: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub srv: Option<Srv>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub https: Option<Https>,
+    #[serde(
+        rename = "mxPriority",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub mx_priority: crate::Nullable<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub srv: crate::Nullable<Srv>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub https: crate::Nullable<Https>,
     /// A comment to add context on what this DNS record is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -897,49 +910,84 @@ impl UpdateRecordRequest {
     /// A `UpdateRecordRequest` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
-            name: None,
-            value: None,
-            type_: None,
-            ttl: None,
-            mx_priority: None,
-            srv: None,
-            https: None,
+            name: crate::Nullable::Absent,
+            value: crate::Nullable::Absent,
+            type_: crate::Nullable::Absent,
+            ttl: crate::Nullable::Absent,
+            mx_priority: crate::Nullable::Absent,
+            srv: crate::Nullable::Absent,
+            https: crate::Nullable::Absent,
             comment: None,
         }
     }
     /// Sets [`name`](Self::name).
     pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
+        self.name = crate::Nullable::Value(name.into());
+        self
+    }
+    /// Sends [`name`](Self::name) as `null`.
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
         self
     }
     /// Sets [`value`](Self::value).
     pub fn with_value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
+        self.value = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sends [`value`](Self::value) as `null`.
+    pub fn clear_value(mut self) -> Self {
+        self.value = crate::Nullable::Null;
         self
     }
     /// Sets [`type_`](Self::type_).
     pub fn with_type_(mut self, type_: RecordType) -> Self {
-        self.type_ = Some(type_);
+        self.type_ = crate::Nullable::Value(type_);
+        self
+    }
+    /// Sends [`type_`](Self::type_) as `null`.
+    pub fn clear_type_(mut self) -> Self {
+        self.type_ = crate::Nullable::Null;
         self
     }
     /// Sets [`ttl`](Self::ttl).
     pub fn with_ttl(mut self, ttl: i64) -> Self {
-        self.ttl = Some(ttl);
+        self.ttl = crate::Nullable::Value(ttl);
+        self
+    }
+    /// Sends [`ttl`](Self::ttl) as `null`.
+    pub fn clear_ttl(mut self) -> Self {
+        self.ttl = crate::Nullable::Null;
         self
     }
     /// Sets [`mx_priority`](Self::mx_priority).
     pub fn with_mx_priority(mut self, mx_priority: i64) -> Self {
-        self.mx_priority = Some(mx_priority);
+        self.mx_priority = crate::Nullable::Value(mx_priority);
+        self
+    }
+    /// Sends [`mx_priority`](Self::mx_priority) as `null`.
+    pub fn clear_mx_priority(mut self) -> Self {
+        self.mx_priority = crate::Nullable::Null;
         self
     }
     /// Sets [`srv`](Self::srv).
     pub fn with_srv(mut self, srv: Srv) -> Self {
-        self.srv = Some(srv);
+        self.srv = crate::Nullable::Value(srv);
+        self
+    }
+    /// Sends [`srv`](Self::srv) as `null`.
+    pub fn clear_srv(mut self) -> Self {
+        self.srv = crate::Nullable::Null;
         self
     }
     /// Sets [`https`](Self::https).
     pub fn with_https(mut self, https: Https) -> Self {
-        self.https = Some(https);
+        self.https = crate::Nullable::Value(https);
+        self
+    }
+    /// Sends [`https`](Self::https) as `null`.
+    pub fn clear_https(mut self) -> Self {
+        self.https = crate::Nullable::Null;
         self
     }
     /// Sets [`comment`](Self::comment).

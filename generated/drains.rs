@@ -484,7 +484,7 @@ pub struct CreateDrainRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sampling: Option<Vec<CreateDrainSamplingItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<crate::shared::Transform>>,
+    pub transforms: Option<Vec<crate::shared::AddProjectMemberResponse>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<CreateDrainSource>,
 }
@@ -528,7 +528,10 @@ impl CreateDrainRequest {
         self
     }
     /// Sets [`transforms`](Self::transforms).
-    pub fn with_transforms(mut self, transforms: Vec<crate::shared::Transform>) -> Self {
+    pub fn with_transforms(
+        mut self,
+        transforms: Vec<crate::shared::AddProjectMemberResponse>,
+    ) -> Self {
         self.transforms = Some(transforms);
         self
     }
@@ -1003,18 +1006,22 @@ pub struct UpdateDrainRequest {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Projects>,
-    #[serde(rename = "projectIds", default, skip_serializing_if = "Option::is_none")]
-    pub project_ids: Option<Vec<String>>,
+    #[serde(
+        rename = "projectIds",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub project_ids: crate::Nullable<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<UpdateDrainFilter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schemas: Option<std::collections::BTreeMap<String, CreateDrainSchemasValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<CreateDrainDelivery>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sampling: Option<Vec<CreateDrainSamplingItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transforms: Option<Vec<crate::shared::Transform>>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sampling: crate::Nullable<Vec<CreateDrainSamplingItem>>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub transforms: crate::Nullable<Vec<crate::shared::AddProjectMemberResponse>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::shared::CreateDeployments>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1026,12 +1033,12 @@ impl UpdateDrainRequest {
         Self {
             name: None,
             projects: None,
-            project_ids: None,
+            project_ids: crate::Nullable::Absent,
             filter: None,
             schemas: None,
             delivery: None,
-            sampling: None,
-            transforms: None,
+            sampling: crate::Nullable::Absent,
+            transforms: crate::Nullable::Absent,
             status: None,
             source: None,
         }
@@ -1048,7 +1055,12 @@ impl UpdateDrainRequest {
     }
     /// Sets [`project_ids`](Self::project_ids).
     pub fn with_project_ids(mut self, project_ids: Vec<String>) -> Self {
-        self.project_ids = Some(project_ids);
+        self.project_ids = crate::Nullable::Value(project_ids);
+        self
+    }
+    /// Sends [`project_ids`](Self::project_ids) as `null`.
+    pub fn clear_project_ids(mut self) -> Self {
+        self.project_ids = crate::Nullable::Null;
         self
     }
     /// Sets [`filter`](Self::filter).
@@ -1071,12 +1083,25 @@ impl UpdateDrainRequest {
     }
     /// Sets [`sampling`](Self::sampling).
     pub fn with_sampling(mut self, sampling: Vec<CreateDrainSamplingItem>) -> Self {
-        self.sampling = Some(sampling);
+        self.sampling = crate::Nullable::Value(sampling);
+        self
+    }
+    /// Sends [`sampling`](Self::sampling) as `null`.
+    pub fn clear_sampling(mut self) -> Self {
+        self.sampling = crate::Nullable::Null;
         self
     }
     /// Sets [`transforms`](Self::transforms).
-    pub fn with_transforms(mut self, transforms: Vec<crate::shared::Transform>) -> Self {
-        self.transforms = Some(transforms);
+    pub fn with_transforms(
+        mut self,
+        transforms: Vec<crate::shared::AddProjectMemberResponse>,
+    ) -> Self {
+        self.transforms = crate::Nullable::Value(transforms);
+        self
+    }
+    /// Sends [`transforms`](Self::transforms) as `null`.
+    pub fn clear_transforms(mut self) -> Self {
+        self.transforms = crate::Nullable::Null;
         self
     }
     /// Sets [`status`](Self::status).

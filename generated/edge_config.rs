@@ -737,8 +737,8 @@ pub struct PatchEdgeConfigItemsItemWithOperationKey {
     pub key: String,
     #[serde(default = "crate::runtime::absent::<2, _>")]
     pub value: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<Description>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<Description>,
 }
 impl PatchEdgeConfigItemsItemWithOperationKey {
     /// A `PatchEdgeConfigItemsItemWithOperationKey` with the fields it needs; the others are unset.
@@ -751,12 +751,17 @@ impl PatchEdgeConfigItemsItemWithOperationKey {
             operation,
             key: key.into(),
             value,
-            description: None,
+            description: crate::Nullable::Absent,
         }
     }
     /// Sets [`description`](Self::description).
     pub fn with_description(mut self, description: Description) -> Self {
-        self.description = Some(description);
+        self.description = crate::Nullable::Value(description);
+        self
+    }
+    /// Sends [`description`](Self::description) as `null`.
+    pub fn clear_description(mut self) -> Self {
+        self.description = crate::Nullable::Null;
         self
     }
 }
@@ -805,7 +810,7 @@ impl PatchEdgeConfigSchemaRequest {
 #[non_exhaustive]
 pub enum Purpose {
     #[serde(rename = "flags")]
-    Flags(crate::shared::DefaultApp),
+    Flags(crate::shared::ConnectIntegrationResourceToProjectRequest),
     #[serde(rename = "experimentation")]
     Experimentation(PurposeExperimentation),
     /// A shape this version of the crate does not know, kept as raw JSON.
@@ -822,7 +827,9 @@ impl<'de> serde::Deserialize<'de> for Purpose {
                 (
                     "flags",
                     |json| {
-                        crate::runtime::member::<crate::shared::DefaultApp>(json)
+                        crate::runtime::member::<
+                            crate::shared::ConnectIntegrationResourceToProjectRequest,
+                        >(json)
                             .map(Purpose::Flags)
                     },
                 ),

@@ -547,8 +547,12 @@ pub struct UpdateCustomEnvironmentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// How we want to determine a matching branch. This is optional.
-    #[serde(rename = "branchMatcher", default, skip_serializing_if = "Option::is_none")]
-    pub branch_matcher: Option<CreateCustomEnvironmentBranchMatcher>,
+    #[serde(
+        rename = "branchMatcher",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub branch_matcher: crate::Nullable<CreateCustomEnvironmentBranchMatcher>,
 }
 impl UpdateCustomEnvironmentRequest {
     /// A `UpdateCustomEnvironmentRequest` with the fields it needs; the others are unset.
@@ -556,7 +560,7 @@ impl UpdateCustomEnvironmentRequest {
         Self {
             slug: None,
             description: None,
-            branch_matcher: None,
+            branch_matcher: crate::Nullable::Absent,
         }
     }
     /// Sets [`slug`](Self::slug).
@@ -574,7 +578,12 @@ impl UpdateCustomEnvironmentRequest {
         mut self,
         branch_matcher: CreateCustomEnvironmentBranchMatcher,
     ) -> Self {
-        self.branch_matcher = Some(branch_matcher);
+        self.branch_matcher = crate::Nullable::Value(branch_matcher);
+        self
+    }
+    /// Sends [`branch_matcher`](Self::branch_matcher) as `null`.
+    pub fn clear_branch_matcher(mut self) -> Self {
+        self.branch_matcher = crate::Nullable::Null;
         self
     }
 }
@@ -1659,7 +1668,7 @@ impl UnlinkSharedEnvVariableBuilder {
 }
 
 impl crate::Operation for UnlinkSharedEnvVariableBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = UnlinkSharedEnvVariableError;
 }
 impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
@@ -1683,7 +1692,7 @@ impl crate::runtime::Exchange for UnlinkSharedEnvVariableBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }

@@ -952,7 +952,7 @@ pub struct GetConfigurationProductsResponse {
         default = "crate::runtime::absent::<2, _>",
         deserialize_with = "crate::runtime::non_null",
     )]
-    pub configuration: crate::shared::Transform,
+    pub configuration: crate::shared::AddProjectMemberResponse,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -4731,7 +4731,7 @@ impl crate::Client {
         &self,
         integration_configuration_id: impl std::fmt::Display,
         resource_id: impl std::fmt::Display,
-        body: crate::shared::DefaultApp,
+        body: crate::shared::ConnectIntegrationResourceToProjectRequest,
     ) -> ConnectIntegrationResourceToProjectBuilder {
         ConnectIntegrationResourceToProjectBuilder {
             client: self.clone(),
@@ -4755,7 +4755,7 @@ pub struct ConnectIntegrationResourceToProjectBuilder {
     resource_id: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: crate::shared::DefaultApp,
+    body: crate::shared::ConnectIntegrationResourceToProjectRequest,
 }
 
 impl ConnectIntegrationResourceToProjectBuilder {

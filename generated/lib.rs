@@ -5,9 +5,10 @@
 mod runtime;
 pub use runtime::{
     BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail,
-    FillCause, Filled, JsonStream, Number, Operation, Outcome, Paginated, RateLimit,
-    RequestOptions, ResponseValue, Result, RetryPolicy, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
+    FillCause, Filled, JsonStream, Nullable, Number, Operation, Outcome, Paginated,
+    RateLimit, RequestOptions, ResponseValue, Result, RetryPolicy,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
+    DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
 };
 #[doc(hidden)]
 pub use runtime::{decode_answer, decode_body};

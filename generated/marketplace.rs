@@ -1812,15 +1812,15 @@ pub struct UpdateInstallationRequest {
     #[serde(rename = "billingPlan", default, skip_serializing_if = "Option::is_none")]
     pub billing_plan: Option<BillingPlan>,
     /// A notification to display to your customer. Send `null` to clear the current notification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notification: Option<UpdateInstallationNotification>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notification: crate::Nullable<UpdateInstallationNotification>,
 }
 impl UpdateInstallationRequest {
     /// A `UpdateInstallationRequest` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
             billing_plan: None,
-            notification: None,
+            notification: crate::Nullable::Absent,
         }
     }
     /// Sets [`billing_plan`](Self::billing_plan).
@@ -1833,7 +1833,14 @@ impl UpdateInstallationRequest {
         mut self,
         notification: UpdateInstallationNotification,
     ) -> Self {
-        self.notification = Some(notification);
+        self.notification = crate::Nullable::Value(notification);
+        self
+    }
+    /// Sends [`notification`](Self::notification) as `null`.
+    ///
+    /// Send `null` to clear the current notification.
+    pub fn clear_notification(mut self) -> Self {
+        self.notification = crate::Nullable::Null;
         self
     }
 }
@@ -2896,7 +2903,7 @@ pub struct ImportResourceBuilder {
 }
 
 impl crate::Operation for ImportResourceBuilder {
-    type Output = crate::shared::NewTeam;
+    type Output = crate::shared::ImportResourceResponse;
     type Error = ImportResourceError;
 }
 impl crate::runtime::Exchange for ImportResourceBuilder {
@@ -2920,7 +2927,7 @@ impl crate::runtime::Exchange for ImportResourceBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::NewTeam> {
+    ) -> crate::Result<crate::shared::ImportResourceResponse> {
         response.json().await
     }
 }
@@ -3675,7 +3682,7 @@ impl UpdateResourceBuilder {
 }
 
 impl crate::Operation for UpdateResourceBuilder {
-    type Output = crate::shared::NewTeam;
+    type Output = crate::shared::ImportResourceResponse;
     type Error = UpdateResourceError;
 }
 impl crate::runtime::Exchange for UpdateResourceBuilder {
@@ -3700,7 +3707,7 @@ impl crate::runtime::Exchange for UpdateResourceBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::NewTeam> {
+    ) -> crate::Result<crate::shared::ImportResourceResponse> {
         response.json().await
     }
 }

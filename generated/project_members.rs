@@ -213,7 +213,7 @@ impl AddProjectMemberBuilder {
 }
 
 impl crate::Operation for AddProjectMemberBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = AddProjectMemberError;
 }
 impl crate::runtime::Exchange for AddProjectMemberBuilder {
@@ -238,7 +238,7 @@ impl crate::runtime::Exchange for AddProjectMemberBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }
@@ -492,7 +492,7 @@ impl RemoveProjectMemberBuilder {
 }
 
 impl crate::Operation for RemoveProjectMemberBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = RemoveProjectMemberError;
 }
 impl crate::runtime::Exchange for RemoveProjectMemberBuilder {
@@ -516,7 +516,7 @@ impl crate::runtime::Exchange for RemoveProjectMemberBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }

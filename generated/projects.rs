@@ -472,8 +472,12 @@ pub struct AddProjectDomainRequest {
     )]
     pub name: String,
     /// Git branch to link the project domain
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
+    #[serde(
+        rename = "gitBranch",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub git_branch: crate::Nullable<String>,
     /// The unique custom environment identifier within the project
     #[serde(
         rename = "customEnvironmentId",
@@ -482,30 +486,35 @@ pub struct AddProjectDomainRequest {
     )]
     pub custom_environment_id: Option<String>,
     /// Target destination domain for redirect
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect: crate::Nullable<String>,
     /// Status code for domain redirect
     #[serde(
         rename = "redirectStatusCode",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub redirect_status_code: Option<i64>,
+    pub redirect_status_code: crate::Nullable<i64>,
 }
 impl AddProjectDomainRequest {
     /// A `AddProjectDomainRequest` with the fields it needs; the others are unset.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            git_branch: None,
+            git_branch: crate::Nullable::Absent,
             custom_environment_id: None,
-            redirect: None,
-            redirect_status_code: None,
+            redirect: crate::Nullable::Absent,
+            redirect_status_code: crate::Nullable::Absent,
         }
     }
     /// Sets [`git_branch`](Self::git_branch).
     pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
-        self.git_branch = Some(git_branch.into());
+        self.git_branch = crate::Nullable::Value(git_branch.into());
+        self
+    }
+    /// Sends [`git_branch`](Self::git_branch) as `null`.
+    pub fn clear_git_branch(mut self) -> Self {
+        self.git_branch = crate::Nullable::Null;
         self
     }
     /// Sets [`custom_environment_id`](Self::custom_environment_id).
@@ -518,12 +527,22 @@ impl AddProjectDomainRequest {
     }
     /// Sets [`redirect`](Self::redirect).
     pub fn with_redirect(mut self, redirect: impl Into<String>) -> Self {
-        self.redirect = Some(redirect.into());
+        self.redirect = crate::Nullable::Value(redirect.into());
+        self
+    }
+    /// Sends [`redirect`](Self::redirect) as `null`.
+    pub fn clear_redirect(mut self) -> Self {
+        self.redirect = crate::Nullable::Null;
         self
     }
     /// Sets [`redirect_status_code`](Self::redirect_status_code).
     pub fn with_redirect_status_code(mut self, redirect_status_code: i64) -> Self {
-        self.redirect_status_code = Some(redirect_status_code);
+        self.redirect_status_code = crate::Nullable::Value(redirect_status_code);
+        self
+    }
+    /// Sends [`redirect_status_code`](Self::redirect_status_code) as `null`.
+    pub fn clear_redirect_status_code(mut self) -> Self {
+        self.redirect_status_code = crate::Nullable::Null;
         self
     }
 }
@@ -725,7 +744,7 @@ pub enum ContentHint {
     #[serde(rename = "integration-store-secret")]
     IntegrationStoreSecret(ContentHintIntegrationStoreSecret),
     #[serde(rename = "flags-connection-string")]
-    FlagsConnectionString(crate::shared::DefaultApp),
+    FlagsConnectionString(crate::shared::ConnectIntegrationResourceToProjectRequest),
     /// A shape this version of the crate does not know, kept as raw JSON.
     #[serde(untagged)]
     Unknown(serde_json::Value),
@@ -838,7 +857,9 @@ impl<'de> serde::Deserialize<'de> for ContentHint {
                 (
                     "flags-connection-string",
                     |json| {
-                        crate::runtime::member::<crate::shared::DefaultApp>(json)
+                        crate::runtime::member::<
+                            crate::shared::ConnectIntegrationResourceToProjectRequest,
+                        >(json)
                             .map(ContentHint::FlagsConnectionString)
                     },
                 ),
@@ -973,8 +994,12 @@ pub struct CreateProjectEnvWithKeyValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Vec<crate::shared::Environment>>,
     /// If defined, the git branch of the environment variable (must have target=preview)
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
+    #[serde(
+        rename = "gitBranch",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub git_branch: crate::Nullable<String>,
     /// A comment to add context on what this environment variable is for
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -998,7 +1023,7 @@ impl CreateProjectEnvWithKeyValue {
             value: value.into(),
             type_,
             target: None,
-            git_branch: None,
+            git_branch: crate::Nullable::Absent,
             comment: None,
             custom_environment_ids: None,
         }
@@ -1010,7 +1035,12 @@ impl CreateProjectEnvWithKeyValue {
     }
     /// Sets [`git_branch`](Self::git_branch).
     pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
-        self.git_branch = Some(git_branch.into());
+        self.git_branch = crate::Nullable::Value(git_branch.into());
+        self
+    }
+    /// Sends [`git_branch`](Self::git_branch) as `null`.
+    pub fn clear_git_branch(mut self) -> Self {
+        self.git_branch = crate::Nullable::Null;
         self
     }
     /// Sets [`comment`](Self::comment).
@@ -1035,35 +1065,43 @@ pub struct CreateProjectRequest {
     #[serde(
         rename = "enablePreviewFeedback",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub enable_preview_feedback: Option<bool>,
+    pub enable_preview_feedback: crate::Nullable<bool>,
     /// Opt-in to production toolbar on the project level
     #[serde(
         rename = "enableProductionFeedback",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub enable_production_feedback: Option<bool>,
+    pub enable_production_feedback: crate::Nullable<bool>,
     /// Specifies whether preview deployments are disabled for this project.
     #[serde(
         rename = "previewDeploymentsDisabled",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub preview_deployments_disabled: Option<bool>,
+    pub preview_deployments_disabled: crate::Nullable<bool>,
     /// The build command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
-    pub build_command: Option<String>,
+    #[serde(
+        rename = "buildCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub build_command: crate::Nullable<String>,
     #[serde(
         rename = "commandForIgnoringBuildStep",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub command_for_ignoring_build_step: Option<String>,
+    pub command_for_ignoring_build_step: crate::Nullable<String>,
     /// The dev command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "devCommand", default, skip_serializing_if = "Option::is_none")]
-    pub dev_command: Option<String>,
+    #[serde(
+        rename = "devCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub dev_command: crate::Nullable<String>,
     /// Collection of ENV Variables the Project will use
     #[serde(
         rename = "environmentVariables",
@@ -1072,14 +1110,18 @@ pub struct CreateProjectRequest {
     )]
     pub environment_variables: Option<Vec<EnvironmentVariable>>,
     /// The framework that is being used for this project. When `null` is used no framework is selected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<crate::shared::Framework>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub framework: crate::Nullable<crate::shared::Framework>,
     /// The Git Repository that will be connected to the project. When this is defined, any pushes to the specified connected Git Repository will be automatically deployed
     #[serde(rename = "gitRepository", default, skip_serializing_if = "Option::is_none")]
     pub git_repository: Option<GitRepository>,
     /// The install command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
-    pub install_command: Option<String>,
+    #[serde(
+        rename = "installCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub install_command: crate::Nullable<String>,
     /// The desired name for the project
     #[serde(
         default = "crate::runtime::absent::<10, _>",
@@ -1095,28 +1137,40 @@ pub struct CreateProjectRequest {
     )]
     pub skip_git_connect_during_link: Option<bool>,
     /// The Vercel Auth setting for the project (historically named "SSO Protection")
-    #[serde(rename = "ssoProtection", default, skip_serializing_if = "Option::is_none")]
-    pub sso_protection: Option<crate::shared::SsoProtection>,
+    #[serde(
+        rename = "ssoProtection",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub sso_protection: crate::Nullable<crate::shared::SsoProtection>,
     /// The output directory of the project. When `null` is used this value will be automatically detected
     #[serde(
         rename = "outputDirectory",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub output_directory: Option<String>,
+    pub output_directory: crate::Nullable<String>,
     /// Specifies whether the source code and logs of the deployments for this project should be public or not
-    #[serde(rename = "publicSource", default, skip_serializing_if = "Option::is_none")]
-    pub public_source: Option<bool>,
+    #[serde(
+        rename = "publicSource",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub public_source: crate::Nullable<bool>,
     /// The name of a directory or relative path to the source code of your project. When `null` is used it will default to the project root
-    #[serde(rename = "rootDirectory", default, skip_serializing_if = "Option::is_none")]
-    pub root_directory: Option<String>,
+    #[serde(
+        rename = "rootDirectory",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub root_directory: crate::Nullable<String>,
     /// The region to deploy Serverless Functions in this project
     #[serde(
         rename = "serverlessFunctionRegion",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub serverless_function_region: Option<String>,
+    pub serverless_function_region: crate::Nullable<String>,
     /// Specifies whether Zero Config Failover is enabled for this project.
     #[serde(
         rename = "serverlessFunctionZeroConfigFailover",
@@ -1147,23 +1201,23 @@ impl CreateProjectRequest {
     /// A `CreateProjectRequest` with the fields it needs; the others are unset.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            enable_preview_feedback: None,
-            enable_production_feedback: None,
-            preview_deployments_disabled: None,
-            build_command: None,
-            command_for_ignoring_build_step: None,
-            dev_command: None,
+            enable_preview_feedback: crate::Nullable::Absent,
+            enable_production_feedback: crate::Nullable::Absent,
+            preview_deployments_disabled: crate::Nullable::Absent,
+            build_command: crate::Nullable::Absent,
+            command_for_ignoring_build_step: crate::Nullable::Absent,
+            dev_command: crate::Nullable::Absent,
             environment_variables: None,
-            framework: None,
+            framework: crate::Nullable::Absent,
             git_repository: None,
-            install_command: None,
+            install_command: crate::Nullable::Absent,
             name: name.into(),
             skip_git_connect_during_link: None,
-            sso_protection: None,
-            output_directory: None,
-            public_source: None,
-            root_directory: None,
-            serverless_function_region: None,
+            sso_protection: crate::Nullable::Absent,
+            output_directory: crate::Nullable::Absent,
+            public_source: crate::Nullable::Absent,
+            root_directory: crate::Nullable::Absent,
+            serverless_function_region: crate::Nullable::Absent,
             serverless_function_zero_config_failover: None,
             oidc_token_config: None,
             enable_affected_projects_deployments: None,
@@ -1175,7 +1229,12 @@ impl CreateProjectRequest {
         mut self,
         enable_preview_feedback: bool,
     ) -> Self {
-        self.enable_preview_feedback = Some(enable_preview_feedback);
+        self.enable_preview_feedback = crate::Nullable::Value(enable_preview_feedback);
+        self
+    }
+    /// Sends [`enable_preview_feedback`](Self::enable_preview_feedback) as `null`.
+    pub fn clear_enable_preview_feedback(mut self) -> Self {
+        self.enable_preview_feedback = crate::Nullable::Null;
         self
     }
     /// Sets [`enable_production_feedback`](Self::enable_production_feedback).
@@ -1183,7 +1242,14 @@ impl CreateProjectRequest {
         mut self,
         enable_production_feedback: bool,
     ) -> Self {
-        self.enable_production_feedback = Some(enable_production_feedback);
+        self.enable_production_feedback = crate::Nullable::Value(
+            enable_production_feedback,
+        );
+        self
+    }
+    /// Sends [`enable_production_feedback`](Self::enable_production_feedback) as `null`.
+    pub fn clear_enable_production_feedback(mut self) -> Self {
+        self.enable_production_feedback = crate::Nullable::Null;
         self
     }
     /// Sets [`preview_deployments_disabled`](Self::preview_deployments_disabled).
@@ -1191,12 +1257,26 @@ impl CreateProjectRequest {
         mut self,
         preview_deployments_disabled: bool,
     ) -> Self {
-        self.preview_deployments_disabled = Some(preview_deployments_disabled);
+        self.preview_deployments_disabled = crate::Nullable::Value(
+            preview_deployments_disabled,
+        );
+        self
+    }
+    /// Sends [`preview_deployments_disabled`](Self::preview_deployments_disabled) as `null`.
+    pub fn clear_preview_deployments_disabled(mut self) -> Self {
+        self.preview_deployments_disabled = crate::Nullable::Null;
         self
     }
     /// Sets [`build_command`](Self::build_command).
     pub fn with_build_command(mut self, build_command: impl Into<String>) -> Self {
-        self.build_command = Some(build_command.into());
+        self.build_command = crate::Nullable::Value(build_command.into());
+        self
+    }
+    /// Sends [`build_command`](Self::build_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_build_command(mut self) -> Self {
+        self.build_command = crate::Nullable::Null;
         self
     }
     /// Sets [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step).
@@ -1204,14 +1284,26 @@ impl CreateProjectRequest {
         mut self,
         command_for_ignoring_build_step: impl Into<String>,
     ) -> Self {
-        self.command_for_ignoring_build_step = Some(
+        self.command_for_ignoring_build_step = crate::Nullable::Value(
             command_for_ignoring_build_step.into(),
         );
         self
     }
+    /// Sends [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step) as `null`.
+    pub fn clear_command_for_ignoring_build_step(mut self) -> Self {
+        self.command_for_ignoring_build_step = crate::Nullable::Null;
+        self
+    }
     /// Sets [`dev_command`](Self::dev_command).
     pub fn with_dev_command(mut self, dev_command: impl Into<String>) -> Self {
-        self.dev_command = Some(dev_command.into());
+        self.dev_command = crate::Nullable::Value(dev_command.into());
+        self
+    }
+    /// Sends [`dev_command`](Self::dev_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_dev_command(mut self) -> Self {
+        self.dev_command = crate::Nullable::Null;
         self
     }
     /// Sets [`environment_variables`](Self::environment_variables).
@@ -1224,7 +1316,14 @@ impl CreateProjectRequest {
     }
     /// Sets [`framework`](Self::framework).
     pub fn with_framework(mut self, framework: crate::shared::Framework) -> Self {
-        self.framework = Some(framework);
+        self.framework = crate::Nullable::Value(framework);
+        self
+    }
+    /// Sends [`framework`](Self::framework) as `null`.
+    ///
+    /// When `null` is used no framework is selected
+    pub fn clear_framework(mut self) -> Self {
+        self.framework = crate::Nullable::Null;
         self
     }
     /// Sets [`git_repository`](Self::git_repository).
@@ -1234,7 +1333,14 @@ impl CreateProjectRequest {
     }
     /// Sets [`install_command`](Self::install_command).
     pub fn with_install_command(mut self, install_command: impl Into<String>) -> Self {
-        self.install_command = Some(install_command.into());
+        self.install_command = crate::Nullable::Value(install_command.into());
+        self
+    }
+    /// Sends [`install_command`](Self::install_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_install_command(mut self) -> Self {
+        self.install_command = crate::Nullable::Null;
         self
     }
     /// Sets [`skip_git_connect_during_link`](Self::skip_git_connect_during_link).
@@ -1251,22 +1357,46 @@ impl CreateProjectRequest {
         mut self,
         sso_protection: crate::shared::SsoProtection,
     ) -> Self {
-        self.sso_protection = Some(sso_protection);
+        self.sso_protection = crate::Nullable::Value(sso_protection);
+        self
+    }
+    /// Sends [`sso_protection`](Self::sso_protection) as `null`.
+    pub fn clear_sso_protection(mut self) -> Self {
+        self.sso_protection = crate::Nullable::Null;
         self
     }
     /// Sets [`output_directory`](Self::output_directory).
     pub fn with_output_directory(mut self, output_directory: impl Into<String>) -> Self {
-        self.output_directory = Some(output_directory.into());
+        self.output_directory = crate::Nullable::Value(output_directory.into());
+        self
+    }
+    /// Sends [`output_directory`](Self::output_directory) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_output_directory(mut self) -> Self {
+        self.output_directory = crate::Nullable::Null;
         self
     }
     /// Sets [`public_source`](Self::public_source).
     pub fn with_public_source(mut self, public_source: bool) -> Self {
-        self.public_source = Some(public_source);
+        self.public_source = crate::Nullable::Value(public_source);
+        self
+    }
+    /// Sends [`public_source`](Self::public_source) as `null`.
+    pub fn clear_public_source(mut self) -> Self {
+        self.public_source = crate::Nullable::Null;
         self
     }
     /// Sets [`root_directory`](Self::root_directory).
     pub fn with_root_directory(mut self, root_directory: impl Into<String>) -> Self {
-        self.root_directory = Some(root_directory.into());
+        self.root_directory = crate::Nullable::Value(root_directory.into());
+        self
+    }
+    /// Sends [`root_directory`](Self::root_directory) as `null`.
+    ///
+    /// When `null` is used it will default to the project root
+    pub fn clear_root_directory(mut self) -> Self {
+        self.root_directory = crate::Nullable::Null;
         self
     }
     /// Sets [`serverless_function_region`](Self::serverless_function_region).
@@ -1274,7 +1404,14 @@ impl CreateProjectRequest {
         mut self,
         serverless_function_region: impl Into<String>,
     ) -> Self {
-        self.serverless_function_region = Some(serverless_function_region.into());
+        self.serverless_function_region = crate::Nullable::Value(
+            serverless_function_region.into(),
+        );
+        self
+    }
+    /// Sends [`serverless_function_region`](Self::serverless_function_region) as `null`.
+    pub fn clear_serverless_function_region(mut self) -> Self {
+        self.serverless_function_region = crate::Nullable::Null;
         self
     }
     /// Sets [`serverless_function_zero_config_failover`](Self::serverless_function_zero_config_failover).
@@ -1883,8 +2020,12 @@ pub struct EditProjectEnvRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Vec<crate::shared::Environment>>,
     /// If defined, the git branch of the environment variable (must have target=preview)
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
+    #[serde(
+        rename = "gitBranch",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub git_branch: crate::Nullable<String>,
     /// The type of environment variable
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<EnvironmentVariableType>,
@@ -1908,7 +2049,7 @@ impl EditProjectEnvRequest {
         Self {
             key: None,
             target: None,
-            git_branch: None,
+            git_branch: crate::Nullable::Absent,
             type_: None,
             value: None,
             custom_environment_ids: None,
@@ -1927,7 +2068,12 @@ impl EditProjectEnvRequest {
     }
     /// Sets [`git_branch`](Self::git_branch).
     pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
-        self.git_branch = Some(git_branch.into());
+        self.git_branch = crate::Nullable::Value(git_branch.into());
+        self
+    }
+    /// Sends [`git_branch`](Self::git_branch) as `null`.
+    pub fn clear_git_branch(mut self) -> Self {
+        self.git_branch = crate::Nullable::Null;
         self
     }
     /// Sets [`type_`](Self::type_).
@@ -3447,39 +3593,49 @@ pub struct PaidFeatures {
     #[serde(
         rename = "concurrentBuilds",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub concurrent_builds: Option<i64>,
+    pub concurrent_builds: crate::Nullable<i64>,
     #[serde(
         rename = "passwordProtection",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub password_protection: Option<bool>,
+    pub password_protection: crate::Nullable<bool>,
     #[serde(
         rename = "previewDeploymentSuffix",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub preview_deployment_suffix: Option<bool>,
+    pub preview_deployment_suffix: crate::Nullable<bool>,
 }
 impl PaidFeatures {
     /// A `PaidFeatures` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
-            concurrent_builds: None,
-            password_protection: None,
-            preview_deployment_suffix: None,
+            concurrent_builds: crate::Nullable::Absent,
+            password_protection: crate::Nullable::Absent,
+            preview_deployment_suffix: crate::Nullable::Absent,
         }
     }
     /// Sets [`concurrent_builds`](Self::concurrent_builds).
     pub fn with_concurrent_builds(mut self, concurrent_builds: i64) -> Self {
-        self.concurrent_builds = Some(concurrent_builds);
+        self.concurrent_builds = crate::Nullable::Value(concurrent_builds);
+        self
+    }
+    /// Sends [`concurrent_builds`](Self::concurrent_builds) as `null`.
+    pub fn clear_concurrent_builds(mut self) -> Self {
+        self.concurrent_builds = crate::Nullable::Null;
         self
     }
     /// Sets [`password_protection`](Self::password_protection).
     pub fn with_password_protection(mut self, password_protection: bool) -> Self {
-        self.password_protection = Some(password_protection);
+        self.password_protection = crate::Nullable::Value(password_protection);
+        self
+    }
+    /// Sends [`password_protection`](Self::password_protection) as `null`.
+    pub fn clear_password_protection(mut self) -> Self {
+        self.password_protection = crate::Nullable::Null;
         self
     }
     /// Sets [`preview_deployment_suffix`](Self::preview_deployment_suffix).
@@ -3487,7 +3643,14 @@ impl PaidFeatures {
         mut self,
         preview_deployment_suffix: bool,
     ) -> Self {
-        self.preview_deployment_suffix = Some(preview_deployment_suffix);
+        self.preview_deployment_suffix = crate::Nullable::Value(
+            preview_deployment_suffix,
+        );
+        self
+    }
+    /// Sends [`preview_deployment_suffix`](Self::preview_deployment_suffix) as `null`.
+    pub fn clear_preview_deployment_suffix(mut self) -> Self {
+        self.preview_deployment_suffix = crate::Nullable::Null;
         self
     }
 }
@@ -6809,41 +6972,60 @@ pub struct UpdateProjectDataCacheResponse {
 #[non_exhaustive]
 pub struct UpdateProjectDomainRequest {
     /// Git branch to link the project domain
-    #[serde(rename = "gitBranch", default, skip_serializing_if = "Option::is_none")]
-    pub git_branch: Option<String>,
+    #[serde(
+        rename = "gitBranch",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub git_branch: crate::Nullable<String>,
     /// Target destination domain for redirect
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect: crate::Nullable<String>,
     /// Status code for domain redirect
     #[serde(
         rename = "redirectStatusCode",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub redirect_status_code: Option<i64>,
+    pub redirect_status_code: crate::Nullable<i64>,
 }
 impl UpdateProjectDomainRequest {
     /// A `UpdateProjectDomainRequest` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
-            git_branch: None,
-            redirect: None,
-            redirect_status_code: None,
+            git_branch: crate::Nullable::Absent,
+            redirect: crate::Nullable::Absent,
+            redirect_status_code: crate::Nullable::Absent,
         }
     }
     /// Sets [`git_branch`](Self::git_branch).
     pub fn with_git_branch(mut self, git_branch: impl Into<String>) -> Self {
-        self.git_branch = Some(git_branch.into());
+        self.git_branch = crate::Nullable::Value(git_branch.into());
+        self
+    }
+    /// Sends [`git_branch`](Self::git_branch) as `null`.
+    pub fn clear_git_branch(mut self) -> Self {
+        self.git_branch = crate::Nullable::Null;
         self
     }
     /// Sets [`redirect`](Self::redirect).
     pub fn with_redirect(mut self, redirect: impl Into<String>) -> Self {
-        self.redirect = Some(redirect.into());
+        self.redirect = crate::Nullable::Value(redirect.into());
+        self
+    }
+    /// Sends [`redirect`](Self::redirect) as `null`.
+    pub fn clear_redirect(mut self) -> Self {
+        self.redirect = crate::Nullable::Null;
         self
     }
     /// Sets [`redirect_status_code`](Self::redirect_status_code).
     pub fn with_redirect_status_code(mut self, redirect_status_code: i64) -> Self {
-        self.redirect_status_code = Some(redirect_status_code);
+        self.redirect_status_code = crate::Nullable::Value(redirect_status_code);
+        self
+    }
+    /// Sends [`redirect_status_code`](Self::redirect_status_code) as `null`.
+    pub fn clear_redirect_status_code(mut self) -> Self {
+        self.redirect_status_code = crate::Nullable::Null;
         self
     }
 }
@@ -6981,14 +7163,18 @@ pub struct UpdateProjectRequest {
     )]
     pub auto_assign_custom_domains_updated_by: Option<String>,
     /// The build command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "buildCommand", default, skip_serializing_if = "Option::is_none")]
-    pub build_command: Option<String>,
+    #[serde(
+        rename = "buildCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub build_command: crate::Nullable<String>,
     #[serde(
         rename = "commandForIgnoringBuildStep",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub command_for_ignoring_build_step: Option<String>,
+    pub command_for_ignoring_build_step: crate::Nullable<String>,
     /// Specifies whether customer support can see git source for a deployment
     #[serde(
         rename = "customerSupportCodeVisibility",
@@ -6997,8 +7183,12 @@ pub struct UpdateProjectRequest {
     )]
     pub customer_support_code_visibility: Option<bool>,
     /// The dev command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "devCommand", default, skip_serializing_if = "Option::is_none")]
-    pub dev_command: Option<String>,
+    #[serde(
+        rename = "devCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub dev_command: crate::Nullable<String>,
     #[serde(
         rename = "directoryListing",
         default,
@@ -7006,8 +7196,8 @@ pub struct UpdateProjectRequest {
     )]
     pub directory_listing: Option<bool>,
     /// The framework that is being used for this project. When `null` is used no framework is selected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework: Option<crate::shared::Framework>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub framework: crate::Nullable<crate::shared::Framework>,
     /// Specifies whether PRs from Git forks should require a team member's authorization before it can be deployed
     #[serde(
         rename = "gitForkProtection",
@@ -7019,8 +7209,12 @@ pub struct UpdateProjectRequest {
     #[serde(rename = "gitLFS", default, skip_serializing_if = "Option::is_none")]
     pub git_lfs: Option<bool>,
     /// The install command for this project. When `null` is used this value will be automatically detected
-    #[serde(rename = "installCommand", default, skip_serializing_if = "Option::is_none")]
-    pub install_command: Option<String>,
+    #[serde(
+        rename = "installCommand",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub install_command: crate::Nullable<String>,
     /// The desired name for the project
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -7030,32 +7224,40 @@ pub struct UpdateProjectRequest {
     #[serde(
         rename = "outputDirectory",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub output_directory: Option<String>,
+    pub output_directory: crate::Nullable<String>,
     /// Specifies whether preview deployments are disabled for this project.
     #[serde(
         rename = "previewDeploymentsDisabled",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub preview_deployments_disabled: Option<bool>,
+    pub preview_deployments_disabled: crate::Nullable<bool>,
     /// Specifies whether the source code and logs of the deployments for this project should be public or not
-    #[serde(rename = "publicSource", default, skip_serializing_if = "Option::is_none")]
-    pub public_source: Option<bool>,
+    #[serde(
+        rename = "publicSource",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub public_source: crate::Nullable<bool>,
     /// Specifies resource override configuration for the project
     #[serde(rename = "resourceConfig", default, skip_serializing_if = "Option::is_none")]
     pub resource_config: Option<UpdateProjectResourceConfig>,
     /// The name of a directory or relative path to the source code of your project. When `null` is used it will default to the project root
-    #[serde(rename = "rootDirectory", default, skip_serializing_if = "Option::is_none")]
-    pub root_directory: Option<String>,
+    #[serde(
+        rename = "rootDirectory",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub root_directory: crate::Nullable<String>,
     /// The region to deploy Serverless Functions in this project
     #[serde(
         rename = "serverlessFunctionRegion",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub serverless_function_region: Option<String>,
+    pub serverless_function_region: crate::Nullable<String>,
     /// Specifies whether Zero Config Failover is enabled for this project.
     #[serde(
         rename = "serverlessFunctionZeroConfigFailover",
@@ -7096,16 +7298,16 @@ pub struct UpdateProjectRequest {
     #[serde(
         rename = "enablePreviewFeedback",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub enable_preview_feedback: Option<bool>,
+    pub enable_preview_feedback: crate::Nullable<bool>,
     /// Opt-in to production toolbar on the project level
     #[serde(
         rename = "enableProductionFeedback",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub enable_production_feedback: Option<bool>,
+    pub enable_production_feedback: crate::Nullable<bool>,
     /// Opt-in to skip deployments when there are no changes to the root directory and its dependencies
     #[serde(
         rename = "enableAffectedProjectsDeployments",
@@ -7127,31 +7329,41 @@ pub struct UpdateProjectRequest {
     #[serde(
         rename = "passwordProtection",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub password_protection: Option<
+    pub password_protection: crate::Nullable<
         crate::shared::PatchTeamDefaultDeploymentProtectionPasswordProtection,
     >,
     /// Ensures visitors to your Preview Deployments are logged into Vercel and have a minimum of Viewer access on your team
-    #[serde(rename = "ssoProtection", default, skip_serializing_if = "Option::is_none")]
-    pub sso_protection: Option<crate::shared::SsoProtection>,
+    #[serde(
+        rename = "ssoProtection",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub sso_protection: crate::Nullable<crate::shared::SsoProtection>,
     /// Restricts access to deployments based on the incoming request IP address
-    #[serde(rename = "trustedIps", default, skip_serializing_if = "Option::is_none")]
-    pub trusted_ips: Option<UpdateProjectTrustedIps>,
+    #[serde(
+        rename = "trustedIps",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub trusted_ips: crate::Nullable<UpdateProjectTrustedIps>,
     /// Specify a list of paths that should not be protected by Deployment Protection to enable Cors preflight requests
     #[serde(
         rename = "optionsAllowlist",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub options_allowlist: Option<crate::shared::OptionsAllowlist>,
+    pub options_allowlist: crate::Nullable<crate::shared::OptionsAllowlist>,
     /// The list of connections from project environment to Secure Compute network
     #[serde(
         rename = "connectConfigurations",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub connect_configurations: Option<Vec<UpdateProjectConnectConfigurationObject>>,
+    pub connect_configurations: crate::Nullable<
+        Vec<UpdateProjectConnectConfigurationObject>,
+    >,
 }
 #[allow(deprecated)]
 impl UpdateProjectRequest {
@@ -7161,38 +7373,38 @@ impl UpdateProjectRequest {
             auto_expose_system_envs: None,
             auto_assign_custom_domains: None,
             auto_assign_custom_domains_updated_by: None,
-            build_command: None,
-            command_for_ignoring_build_step: None,
+            build_command: crate::Nullable::Absent,
+            command_for_ignoring_build_step: crate::Nullable::Absent,
             customer_support_code_visibility: None,
-            dev_command: None,
+            dev_command: crate::Nullable::Absent,
             directory_listing: None,
-            framework: None,
+            framework: crate::Nullable::Absent,
             git_fork_protection: None,
             git_lfs: None,
-            install_command: None,
+            install_command: crate::Nullable::Absent,
             name: None,
             node_version: None,
-            output_directory: None,
-            preview_deployments_disabled: None,
-            public_source: None,
+            output_directory: crate::Nullable::Absent,
+            preview_deployments_disabled: crate::Nullable::Absent,
+            public_source: crate::Nullable::Absent,
             resource_config: None,
-            root_directory: None,
-            serverless_function_region: None,
+            root_directory: crate::Nullable::Absent,
+            serverless_function_region: crate::Nullable::Absent,
             serverless_function_zero_config_failover: None,
             skew_protection_boundary_at: None,
             skew_protection_max_age: None,
             skip_git_connect_during_link: None,
             source_files_outside_root_directory: None,
-            enable_preview_feedback: None,
-            enable_production_feedback: None,
+            enable_preview_feedback: crate::Nullable::Absent,
+            enable_production_feedback: crate::Nullable::Absent,
             enable_affected_projects_deployments: None,
             static_ips: None,
             oidc_token_config: None,
-            password_protection: None,
-            sso_protection: None,
-            trusted_ips: None,
-            options_allowlist: None,
-            connect_configurations: None,
+            password_protection: crate::Nullable::Absent,
+            sso_protection: crate::Nullable::Absent,
+            trusted_ips: crate::Nullable::Absent,
+            options_allowlist: crate::Nullable::Absent,
+            connect_configurations: crate::Nullable::Absent,
         }
     }
     /// Sets [`auto_expose_system_envs`](Self::auto_expose_system_envs).
@@ -7223,7 +7435,14 @@ impl UpdateProjectRequest {
     }
     /// Sets [`build_command`](Self::build_command).
     pub fn with_build_command(mut self, build_command: impl Into<String>) -> Self {
-        self.build_command = Some(build_command.into());
+        self.build_command = crate::Nullable::Value(build_command.into());
+        self
+    }
+    /// Sends [`build_command`](Self::build_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_build_command(mut self) -> Self {
+        self.build_command = crate::Nullable::Null;
         self
     }
     /// Sets [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step).
@@ -7231,9 +7450,14 @@ impl UpdateProjectRequest {
         mut self,
         command_for_ignoring_build_step: impl Into<String>,
     ) -> Self {
-        self.command_for_ignoring_build_step = Some(
+        self.command_for_ignoring_build_step = crate::Nullable::Value(
             command_for_ignoring_build_step.into(),
         );
+        self
+    }
+    /// Sends [`command_for_ignoring_build_step`](Self::command_for_ignoring_build_step) as `null`.
+    pub fn clear_command_for_ignoring_build_step(mut self) -> Self {
+        self.command_for_ignoring_build_step = crate::Nullable::Null;
         self
     }
     /// Sets [`customer_support_code_visibility`](Self::customer_support_code_visibility).
@@ -7246,7 +7470,14 @@ impl UpdateProjectRequest {
     }
     /// Sets [`dev_command`](Self::dev_command).
     pub fn with_dev_command(mut self, dev_command: impl Into<String>) -> Self {
-        self.dev_command = Some(dev_command.into());
+        self.dev_command = crate::Nullable::Value(dev_command.into());
+        self
+    }
+    /// Sends [`dev_command`](Self::dev_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_dev_command(mut self) -> Self {
+        self.dev_command = crate::Nullable::Null;
         self
     }
     /// Sets [`directory_listing`](Self::directory_listing).
@@ -7256,7 +7487,14 @@ impl UpdateProjectRequest {
     }
     /// Sets [`framework`](Self::framework).
     pub fn with_framework(mut self, framework: crate::shared::Framework) -> Self {
-        self.framework = Some(framework);
+        self.framework = crate::Nullable::Value(framework);
+        self
+    }
+    /// Sends [`framework`](Self::framework) as `null`.
+    ///
+    /// When `null` is used no framework is selected
+    pub fn clear_framework(mut self) -> Self {
+        self.framework = crate::Nullable::Null;
         self
     }
     /// Sets [`git_fork_protection`](Self::git_fork_protection).
@@ -7271,7 +7509,14 @@ impl UpdateProjectRequest {
     }
     /// Sets [`install_command`](Self::install_command).
     pub fn with_install_command(mut self, install_command: impl Into<String>) -> Self {
-        self.install_command = Some(install_command.into());
+        self.install_command = crate::Nullable::Value(install_command.into());
+        self
+    }
+    /// Sends [`install_command`](Self::install_command) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_install_command(mut self) -> Self {
+        self.install_command = crate::Nullable::Null;
         self
     }
     /// Sets [`name`](Self::name).
@@ -7286,7 +7531,14 @@ impl UpdateProjectRequest {
     }
     /// Sets [`output_directory`](Self::output_directory).
     pub fn with_output_directory(mut self, output_directory: impl Into<String>) -> Self {
-        self.output_directory = Some(output_directory.into());
+        self.output_directory = crate::Nullable::Value(output_directory.into());
+        self
+    }
+    /// Sends [`output_directory`](Self::output_directory) as `null`.
+    ///
+    /// When `null` is used this value will be automatically detected
+    pub fn clear_output_directory(mut self) -> Self {
+        self.output_directory = crate::Nullable::Null;
         self
     }
     /// Sets [`preview_deployments_disabled`](Self::preview_deployments_disabled).
@@ -7294,12 +7546,24 @@ impl UpdateProjectRequest {
         mut self,
         preview_deployments_disabled: bool,
     ) -> Self {
-        self.preview_deployments_disabled = Some(preview_deployments_disabled);
+        self.preview_deployments_disabled = crate::Nullable::Value(
+            preview_deployments_disabled,
+        );
+        self
+    }
+    /// Sends [`preview_deployments_disabled`](Self::preview_deployments_disabled) as `null`.
+    pub fn clear_preview_deployments_disabled(mut self) -> Self {
+        self.preview_deployments_disabled = crate::Nullable::Null;
         self
     }
     /// Sets [`public_source`](Self::public_source).
     pub fn with_public_source(mut self, public_source: bool) -> Self {
-        self.public_source = Some(public_source);
+        self.public_source = crate::Nullable::Value(public_source);
+        self
+    }
+    /// Sends [`public_source`](Self::public_source) as `null`.
+    pub fn clear_public_source(mut self) -> Self {
+        self.public_source = crate::Nullable::Null;
         self
     }
     /// Sets [`resource_config`](Self::resource_config).
@@ -7312,7 +7576,14 @@ impl UpdateProjectRequest {
     }
     /// Sets [`root_directory`](Self::root_directory).
     pub fn with_root_directory(mut self, root_directory: impl Into<String>) -> Self {
-        self.root_directory = Some(root_directory.into());
+        self.root_directory = crate::Nullable::Value(root_directory.into());
+        self
+    }
+    /// Sends [`root_directory`](Self::root_directory) as `null`.
+    ///
+    /// When `null` is used it will default to the project root
+    pub fn clear_root_directory(mut self) -> Self {
+        self.root_directory = crate::Nullable::Null;
         self
     }
     /// Sets [`serverless_function_region`](Self::serverless_function_region).
@@ -7320,7 +7591,14 @@ impl UpdateProjectRequest {
         mut self,
         serverless_function_region: impl Into<String>,
     ) -> Self {
-        self.serverless_function_region = Some(serverless_function_region.into());
+        self.serverless_function_region = crate::Nullable::Value(
+            serverless_function_region.into(),
+        );
+        self
+    }
+    /// Sends [`serverless_function_region`](Self::serverless_function_region) as `null`.
+    pub fn clear_serverless_function_region(mut self) -> Self {
+        self.serverless_function_region = crate::Nullable::Null;
         self
     }
     /// Sets [`serverless_function_zero_config_failover`](Self::serverless_function_zero_config_failover).
@@ -7370,7 +7648,12 @@ impl UpdateProjectRequest {
         mut self,
         enable_preview_feedback: bool,
     ) -> Self {
-        self.enable_preview_feedback = Some(enable_preview_feedback);
+        self.enable_preview_feedback = crate::Nullable::Value(enable_preview_feedback);
+        self
+    }
+    /// Sends [`enable_preview_feedback`](Self::enable_preview_feedback) as `null`.
+    pub fn clear_enable_preview_feedback(mut self) -> Self {
+        self.enable_preview_feedback = crate::Nullable::Null;
         self
     }
     /// Sets [`enable_production_feedback`](Self::enable_production_feedback).
@@ -7378,7 +7661,14 @@ impl UpdateProjectRequest {
         mut self,
         enable_production_feedback: bool,
     ) -> Self {
-        self.enable_production_feedback = Some(enable_production_feedback);
+        self.enable_production_feedback = crate::Nullable::Value(
+            enable_production_feedback,
+        );
+        self
+    }
+    /// Sends [`enable_production_feedback`](Self::enable_production_feedback) as `null`.
+    pub fn clear_enable_production_feedback(mut self) -> Self {
+        self.enable_production_feedback = crate::Nullable::Null;
         self
     }
     /// Sets [`enable_affected_projects_deployments`](Self::enable_affected_projects_deployments).
@@ -7406,7 +7696,12 @@ impl UpdateProjectRequest {
         mut self,
         password_protection: crate::shared::PatchTeamDefaultDeploymentProtectionPasswordProtection,
     ) -> Self {
-        self.password_protection = Some(password_protection);
+        self.password_protection = crate::Nullable::Value(password_protection);
+        self
+    }
+    /// Sends [`password_protection`](Self::password_protection) as `null`.
+    pub fn clear_password_protection(mut self) -> Self {
+        self.password_protection = crate::Nullable::Null;
         self
     }
     /// Sets [`sso_protection`](Self::sso_protection).
@@ -7414,12 +7709,22 @@ impl UpdateProjectRequest {
         mut self,
         sso_protection: crate::shared::SsoProtection,
     ) -> Self {
-        self.sso_protection = Some(sso_protection);
+        self.sso_protection = crate::Nullable::Value(sso_protection);
+        self
+    }
+    /// Sends [`sso_protection`](Self::sso_protection) as `null`.
+    pub fn clear_sso_protection(mut self) -> Self {
+        self.sso_protection = crate::Nullable::Null;
         self
     }
     /// Sets [`trusted_ips`](Self::trusted_ips).
     pub fn with_trusted_ips(mut self, trusted_ips: UpdateProjectTrustedIps) -> Self {
-        self.trusted_ips = Some(trusted_ips);
+        self.trusted_ips = crate::Nullable::Value(trusted_ips);
+        self
+    }
+    /// Sends [`trusted_ips`](Self::trusted_ips) as `null`.
+    pub fn clear_trusted_ips(mut self) -> Self {
+        self.trusted_ips = crate::Nullable::Null;
         self
     }
     /// Sets [`options_allowlist`](Self::options_allowlist).
@@ -7427,7 +7732,12 @@ impl UpdateProjectRequest {
         mut self,
         options_allowlist: crate::shared::OptionsAllowlist,
     ) -> Self {
-        self.options_allowlist = Some(options_allowlist);
+        self.options_allowlist = crate::Nullable::Value(options_allowlist);
+        self
+    }
+    /// Sends [`options_allowlist`](Self::options_allowlist) as `null`.
+    pub fn clear_options_allowlist(mut self) -> Self {
+        self.options_allowlist = crate::Nullable::Null;
         self
     }
     /// Sets [`connect_configurations`](Self::connect_configurations).
@@ -7435,7 +7745,12 @@ impl UpdateProjectRequest {
         mut self,
         connect_configurations: Vec<UpdateProjectConnectConfigurationObject>,
     ) -> Self {
-        self.connect_configurations = Some(connect_configurations);
+        self.connect_configurations = crate::Nullable::Value(connect_configurations);
+        self
+    }
+    /// Sends [`connect_configurations`](Self::connect_configurations) as `null`.
+    pub fn clear_connect_configurations(mut self) -> Self {
+        self.connect_configurations = crate::Nullable::Null;
         self
     }
 }
@@ -7447,9 +7762,9 @@ pub struct UpdateProjectResourceConfig {
     #[serde(
         rename = "buildMachineType",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub build_machine_type: Option<crate::shared::BuildMachineType>,
+    pub build_machine_type: crate::Nullable<crate::shared::BuildMachineType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fluid: Option<bool>,
     /// The regions to deploy Vercel Functions to for this project
@@ -7491,7 +7806,7 @@ impl UpdateProjectResourceConfig {
     /// A `UpdateProjectResourceConfig` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
-            build_machine_type: None,
+            build_machine_type: crate::Nullable::Absent,
             fluid: None,
             function_default_regions: None,
             function_default_timeout: None,
@@ -7506,7 +7821,12 @@ impl UpdateProjectResourceConfig {
         mut self,
         build_machine_type: crate::shared::BuildMachineType,
     ) -> Self {
-        self.build_machine_type = Some(build_machine_type);
+        self.build_machine_type = crate::Nullable::Value(build_machine_type);
+        self
+    }
+    /// Sends [`build_machine_type`](Self::build_machine_type) as `null`.
+    pub fn clear_build_machine_type(mut self) -> Self {
+        self.build_machine_type = crate::Nullable::Null;
         self
     }
     /// Sets [`fluid`](Self::fluid).
@@ -9988,7 +10308,7 @@ impl crate::Client {
         &self,
         id_or_name: impl std::fmt::Display,
         domain: impl std::fmt::Display,
-        body: crate::shared::DefaultApp,
+        body: crate::shared::ConnectIntegrationResourceToProjectRequest,
     ) -> MoveProjectDomainBuilder {
         MoveProjectDomainBuilder {
             client: self.clone(),
@@ -10012,7 +10332,7 @@ pub struct MoveProjectDomainBuilder {
     domain: String,
     team_id: Option<String>,
     slug: Option<String>,
-    body: crate::shared::DefaultApp,
+    body: crate::shared::ConnectIntegrationResourceToProjectRequest,
 }
 
 impl MoveProjectDomainBuilder {

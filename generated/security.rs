@@ -3,700 +3,6 @@
 //! Types and operations of the `security` group (Cargo feature `security`).
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Active {
-    #[serde(
-        rename = "ownerId",
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub owner_id: String,
-    #[serde(
-        rename = "projectKey",
-        default = "crate::runtime::absent::<1, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub project_key: String,
-    #[serde(
-        default = "crate::runtime::absent::<2, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub id: String,
-    #[serde(
-        default = "crate::runtime::absent::<3, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub version: f64,
-    #[serde(
-        rename = "updatedAt",
-        default = "crate::runtime::absent::<4, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub updated_at: String,
-    #[serde(
-        rename = "firewallEnabled",
-        default = "crate::runtime::absent::<5, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub firewall_enabled: bool,
-    /// Custom Ruleset
-    #[serde(
-        default = "crate::runtime::absent::<6, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub crs: Crs,
-    #[serde(
-        default = "crate::runtime::absent::<7, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub rules: Vec<ActiveRule>,
-    #[serde(
-        default = "crate::runtime::absent::<8, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub ips: Vec<ActiveIpsItem>,
-    #[serde(
-        default = "crate::runtime::absent::<9, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub changes: Vec<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "managedRules", default, skip_serializing_if = "Option::is_none")]
-    pub managed_rules: Option<ActiveManagedRules>,
-    #[serde(rename = "botIdEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub bot_id_enabled: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActiveIpsItem {
-    #[serde(
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub id: String,
-    #[serde(
-        default = "crate::runtime::absent::<1, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub hostname: String,
-    #[serde(
-        default = "crate::runtime::absent::<2, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub ip: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    #[serde(
-        default = "crate::runtime::absent::<4, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub action: ActiveIpsItemAction,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum ActiveIpsItemAction {
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `bypass`
-    #[serde(rename = "bypass")]
-    Bypass,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for ActiveIpsItemAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "deny" => Self::Deny,
-                "log" => Self::Log,
-                "challenge" => Self::Challenge,
-                "bypass" => Self::Bypass,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ActiveIpsItemAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deny => "deny",
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::Bypass => "bypass",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ActiveIpsItemAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActiveManagedRules {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bot_protection: Option<BotProtection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_bots: Option<BotProtection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owasp: Option<BotProtection>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActiveRule {
-    #[serde(
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub id: String,
-    #[serde(
-        default = "crate::runtime::absent::<1, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(
-        default = "crate::runtime::absent::<3, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub active: bool,
-    #[serde(
-        rename = "conditionGroup",
-        default = "crate::runtime::absent::<4, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub condition_group: Vec<ActiveRuleConditionGroupItem>,
-    #[serde(
-        default = "crate::runtime::absent::<5, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub action: ActiveRuleAction,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActiveRuleAction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mitigate: Option<ActiveRuleActionMitigate>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActiveRuleActionMitigate {
-    #[serde(
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub action: ActiveRuleActionMitigateAction,
-    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
-    pub rate_limit: Option<ActiveRuleActionMitigateRateLimit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<Redirect>,
-    #[serde(rename = "actionDuration", default, skip_serializing_if = "Option::is_none")]
-    pub action_duration: Option<String>,
-    #[serde(rename = "bypassSystem", default, skip_serializing_if = "Option::is_none")]
-    pub bypass_system: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum ActiveRuleActionMitigateAction {
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `bypass`
-    #[serde(rename = "bypass")]
-    Bypass,
-    /// `rate_limit`
-    #[serde(rename = "rate_limit")]
-    RateLimit,
-    /// `redirect`
-    #[serde(rename = "redirect")]
-    Redirect,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for ActiveRuleActionMitigateAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "deny" => Self::Deny,
-                "log" => Self::Log,
-                "challenge" => Self::Challenge,
-                "bypass" => Self::Bypass,
-                "rate_limit" => Self::RateLimit,
-                "redirect" => Self::Redirect,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ActiveRuleActionMitigateAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deny => "deny",
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::Bypass => "bypass",
-            Self::RateLimit => "rate_limit",
-            Self::Redirect => "redirect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ActiveRuleActionMitigateAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActiveRuleActionMitigateRateLimit {
-    #[serde(
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub algo: Algo,
-    #[serde(
-        default = "crate::runtime::absent::<1, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub window: f64,
-    #[serde(
-        default = "crate::runtime::absent::<2, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub limit: f64,
-    #[serde(
-        default = "crate::runtime::absent::<3, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub keys: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<ActiveRuleActionMitigateRateLimitAction>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum ActiveRuleActionMitigateRateLimitAction {
-    /// `deny`
-    #[serde(rename = "deny")]
-    Deny,
-    /// `log`
-    #[serde(rename = "log")]
-    Log,
-    /// `challenge`
-    #[serde(rename = "challenge")]
-    Challenge,
-    /// `rate_limit`
-    #[serde(rename = "rate_limit")]
-    RateLimit,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for ActiveRuleActionMitigateRateLimitAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "deny" => Self::Deny,
-                "log" => Self::Log,
-                "challenge" => Self::Challenge,
-                "rate_limit" => Self::RateLimit,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ActiveRuleActionMitigateRateLimitAction {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deny => "deny",
-            Self::Log => "log",
-            Self::Challenge => "challenge",
-            Self::RateLimit => "rate_limit",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ActiveRuleActionMitigateRateLimitAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActiveRuleConditionGroupItem {
-    #[serde(
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub conditions: Vec<ActiveRuleConditionGroupItemCondition>,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ActiveRuleConditionGroupItemCondition {
-    #[serde(
-        rename = "type",
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub type_: ActiveRuleConditionGroupItemConditionType,
-    #[serde(
-        default = "crate::runtime::absent::<1, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub op: ActiveRuleConditionGroupItemConditionOp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub neg: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<ActiveRuleConditionGroupItemConditionValue>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum ActiveRuleConditionGroupItemConditionOp {
-    /// `re`
-    #[serde(rename = "re")]
-    Re,
-    /// `eq`
-    #[serde(rename = "eq")]
-    Eq,
-    /// `ex`
-    #[serde(rename = "ex")]
-    Ex,
-    /// `inc`
-    #[serde(rename = "inc")]
-    Inc,
-    /// `pre`
-    #[serde(rename = "pre")]
-    Pre,
-    /// `suf`
-    #[serde(rename = "suf")]
-    Suf,
-    /// `sub`
-    #[serde(rename = "sub")]
-    Sub,
-    /// `gt`
-    #[serde(rename = "gt")]
-    Gt,
-    /// `gte`
-    #[serde(rename = "gte")]
-    Gte,
-    /// `lt`
-    #[serde(rename = "lt")]
-    Lt,
-    /// `lte`
-    #[serde(rename = "lte")]
-    Lte,
-    /// `nex`
-    #[serde(rename = "nex")]
-    Nex,
-    /// `ninc`
-    #[serde(rename = "ninc")]
-    Ninc,
-    /// `neq`
-    #[serde(rename = "neq")]
-    Neq,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for ActiveRuleConditionGroupItemConditionOp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "re" => Self::Re,
-                "eq" => Self::Eq,
-                "ex" => Self::Ex,
-                "inc" => Self::Inc,
-                "pre" => Self::Pre,
-                "suf" => Self::Suf,
-                "sub" => Self::Sub,
-                "gt" => Self::Gt,
-                "gte" => Self::Gte,
-                "lt" => Self::Lt,
-                "lte" => Self::Lte,
-                "nex" => Self::Nex,
-                "ninc" => Self::Ninc,
-                "neq" => Self::Neq,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ActiveRuleConditionGroupItemConditionOp {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Re => "re",
-            Self::Eq => "eq",
-            Self::Ex => "ex",
-            Self::Inc => "inc",
-            Self::Pre => "pre",
-            Self::Suf => "suf",
-            Self::Sub => "sub",
-            Self::Gt => "gt",
-            Self::Gte => "gte",
-            Self::Lt => "lt",
-            Self::Lte => "lte",
-            Self::Nex => "nex",
-            Self::Ninc => "ninc",
-            Self::Neq => "neq",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ActiveRuleConditionGroupItemConditionOp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// [Parameter](https://vercel.com/docs/security/vercel-waf/rule-configuration#parameters) from the incoming traffic.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[non_exhaustive]
-pub enum ActiveRuleConditionGroupItemConditionType {
-    /// `host`
-    #[serde(rename = "host")]
-    Host,
-    /// `path`
-    #[serde(rename = "path")]
-    Path,
-    /// `method`
-    #[serde(rename = "method")]
-    Method,
-    /// `header`
-    #[serde(rename = "header")]
-    Header,
-    /// `query`
-    #[serde(rename = "query")]
-    Query,
-    /// `cookie`
-    #[serde(rename = "cookie")]
-    Cookie,
-    /// `target_path`
-    #[serde(rename = "target_path")]
-    TargetPath,
-    /// `route`
-    #[serde(rename = "route")]
-    Route,
-    /// `raw_path`
-    #[serde(rename = "raw_path")]
-    RawPath,
-    /// `ip_address`
-    #[serde(rename = "ip_address")]
-    IpAddress,
-    /// `protocol`
-    #[serde(rename = "protocol")]
-    Protocol,
-    /// `region`
-    #[serde(rename = "region")]
-    Region,
-    /// `scheme`
-    #[serde(rename = "scheme")]
-    Scheme,
-    /// `environment`
-    #[serde(rename = "environment")]
-    Environment,
-    /// `user_agent`
-    #[serde(rename = "user_agent")]
-    UserAgent,
-    /// `geo_continent`
-    #[serde(rename = "geo_continent")]
-    GeoContinent,
-    /// `geo_country`
-    #[serde(rename = "geo_country")]
-    GeoCountry,
-    /// `geo_country_region`
-    #[serde(rename = "geo_country_region")]
-    GeoCountryRegion,
-    /// `geo_city`
-    #[serde(rename = "geo_city")]
-    GeoCity,
-    /// `geo_as_number`
-    #[serde(rename = "geo_as_number")]
-    GeoAsNumber,
-    /// `ja4_digest`
-    #[serde(rename = "ja4_digest")]
-    Ja4Digest,
-    /// `ja3_digest`
-    #[serde(rename = "ja3_digest")]
-    Ja3Digest,
-    /// `rate_limit_api_id`
-    #[serde(rename = "rate_limit_api_id")]
-    RateLimitApiId,
-    /// `server_action`
-    #[serde(rename = "server_action")]
-    ServerAction,
-    /// A value this version of the crate does not know.
-    #[serde(untagged)]
-    Unknown(String),
-}
-impl<'de> serde::Deserialize<'de> for ActiveRuleConditionGroupItemConditionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        crate::runtime::string_enum(
-            deserializer,
-            |text| match text {
-                "host" => Self::Host,
-                "path" => Self::Path,
-                "method" => Self::Method,
-                "header" => Self::Header,
-                "query" => Self::Query,
-                "cookie" => Self::Cookie,
-                "target_path" => Self::TargetPath,
-                "route" => Self::Route,
-                "raw_path" => Self::RawPath,
-                "ip_address" => Self::IpAddress,
-                "protocol" => Self::Protocol,
-                "region" => Self::Region,
-                "scheme" => Self::Scheme,
-                "environment" => Self::Environment,
-                "user_agent" => Self::UserAgent,
-                "geo_continent" => Self::GeoContinent,
-                "geo_country" => Self::GeoCountry,
-                "geo_country_region" => Self::GeoCountryRegion,
-                "geo_city" => Self::GeoCity,
-                "geo_as_number" => Self::GeoAsNumber,
-                "ja4_digest" => Self::Ja4Digest,
-                "ja3_digest" => Self::Ja3Digest,
-                "rate_limit_api_id" => Self::RateLimitApiId,
-                "server_action" => Self::ServerAction,
-                other => Self::Unknown(other.to_owned()),
-            },
-        )
-    }
-}
-impl ActiveRuleConditionGroupItemConditionType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Host => "host",
-            Self::Path => "path",
-            Self::Method => "method",
-            Self::Header => "header",
-            Self::Query => "query",
-            Self::Cookie => "cookie",
-            Self::TargetPath => "target_path",
-            Self::Route => "route",
-            Self::RawPath => "raw_path",
-            Self::IpAddress => "ip_address",
-            Self::Protocol => "protocol",
-            Self::Region => "region",
-            Self::Scheme => "scheme",
-            Self::Environment => "environment",
-            Self::UserAgent => "user_agent",
-            Self::GeoContinent => "geo_continent",
-            Self::GeoCountry => "geo_country",
-            Self::GeoCountryRegion => "geo_country_region",
-            Self::GeoCity => "geo_city",
-            Self::GeoAsNumber => "geo_as_number",
-            Self::Ja4Digest => "ja4_digest",
-            Self::Ja3Digest => "ja3_digest",
-            Self::RateLimitApiId => "rate_limit_api_id",
-            Self::ServerAction => "server_action",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl std::fmt::Display for ActiveRuleConditionGroupItemConditionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum ActiveRuleConditionGroupItemConditionValue {
-    String(String),
-    Number(f64),
-    StringList(Vec<String>),
-    /// A shape this version of the crate does not know, kept as raw JSON.
-    Unknown(serde_json::Value),
-}
-impl<'de> serde::Deserialize<'de> for ActiveRuleConditionGroupItemConditionValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        const UNION: crate::runtime::Untagged<
-            ActiveRuleConditionGroupItemConditionValue,
-        > = crate::runtime::Untagged {
-            members: &[
-                crate::runtime::Member {
-                    kinds: crate::runtime::Kinds::STRING,
-                    required: None,
-                    decode: |json| {
-                        crate::runtime::member::<String>(json)
-                            .map(ActiveRuleConditionGroupItemConditionValue::String)
-                    },
-                },
-                crate::runtime::Member {
-                    kinds: crate::runtime::Kinds::NUMBER,
-                    required: None,
-                    decode: |json| {
-                        crate::runtime::member::<f64>(json)
-                            .map(ActiveRuleConditionGroupItemConditionValue::Number)
-                    },
-                },
-                crate::runtime::Member {
-                    kinds: crate::runtime::Kinds::ARRAY,
-                    required: None,
-                    decode: |json| {
-                        crate::runtime::member::<Vec<String>>(json)
-                            .map(ActiveRuleConditionGroupItemConditionValue::StringList)
-                    },
-                },
-            ],
-            properties: &[],
-        };
-        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
-    }
-}
-
 /// The API requires one of these to be set: `domain`; or `projectScope`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1410,6 +716,710 @@ impl std::fmt::Display for GetBypassIpResultItemAction {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+pub struct GetFirewallConfigIpsItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub hostname: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub ip: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub action: GetFirewallConfigIpsItemAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum GetFirewallConfigIpsItemAction {
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `bypass`
+    #[serde(rename = "bypass")]
+    Bypass,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetFirewallConfigIpsItemAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "bypass" => Self::Bypass,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl GetFirewallConfigIpsItemAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Deny => "deny",
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::Bypass => "bypass",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetFirewallConfigIpsItemAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetFirewallConfigManagedRules {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_protection: Option<BotProtection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai_bots: Option<BotProtection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owasp: Option<BotProtection>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetFirewallConfigResponse {
+    #[serde(
+        rename = "ownerId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub owner_id: String,
+    #[serde(
+        rename = "projectKey",
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub project_key: String,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub version: f64,
+    #[serde(
+        rename = "updatedAt",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub updated_at: String,
+    #[serde(
+        rename = "firewallEnabled",
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub firewall_enabled: bool,
+    /// Custom Ruleset
+    #[serde(
+        default = "crate::runtime::absent::<6, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub crs: Crs,
+    #[serde(
+        default = "crate::runtime::absent::<7, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub rules: Vec<GetFirewallConfigRule>,
+    #[serde(
+        default = "crate::runtime::absent::<8, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub ips: Vec<GetFirewallConfigIpsItem>,
+    #[serde(
+        default = "crate::runtime::absent::<9, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub changes: Vec<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "managedRules", default, skip_serializing_if = "Option::is_none")]
+    pub managed_rules: Option<GetFirewallConfigManagedRules>,
+    #[serde(rename = "botIdEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub bot_id_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetFirewallConfigRule {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub id: String,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub active: bool,
+    #[serde(
+        rename = "conditionGroup",
+        default = "crate::runtime::absent::<4, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub condition_group: Vec<GetFirewallConfigRuleConditionGroupItem>,
+    #[serde(
+        default = "crate::runtime::absent::<5, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub action: GetFirewallConfigRuleAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetFirewallConfigRuleAction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigate: Option<GetFirewallConfigRuleActionMitigate>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetFirewallConfigRuleActionMitigate {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub action: GetFirewallConfigRuleActionMitigateAction,
+    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<GetFirewallConfigRuleActionMitigateRateLimit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<Redirect>,
+    #[serde(rename = "actionDuration", default, skip_serializing_if = "Option::is_none")]
+    pub action_duration: Option<String>,
+    #[serde(rename = "bypassSystem", default, skip_serializing_if = "Option::is_none")]
+    pub bypass_system: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum GetFirewallConfigRuleActionMitigateAction {
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `bypass`
+    #[serde(rename = "bypass")]
+    Bypass,
+    /// `rate_limit`
+    #[serde(rename = "rate_limit")]
+    RateLimit,
+    /// `redirect`
+    #[serde(rename = "redirect")]
+    Redirect,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de> for GetFirewallConfigRuleActionMitigateAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "bypass" => Self::Bypass,
+                "rate_limit" => Self::RateLimit,
+                "redirect" => Self::Redirect,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl GetFirewallConfigRuleActionMitigateAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Deny => "deny",
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::Bypass => "bypass",
+            Self::RateLimit => "rate_limit",
+            Self::Redirect => "redirect",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetFirewallConfigRuleActionMitigateAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetFirewallConfigRuleActionMitigateRateLimit {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub algo: Algo,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub window: f64,
+    #[serde(
+        default = "crate::runtime::absent::<2, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub limit: f64,
+    #[serde(
+        default = "crate::runtime::absent::<3, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<GetFirewallConfigRuleActionMitigateRateLimitAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum GetFirewallConfigRuleActionMitigateRateLimitAction {
+    /// `deny`
+    #[serde(rename = "deny")]
+    Deny,
+    /// `log`
+    #[serde(rename = "log")]
+    Log,
+    /// `challenge`
+    #[serde(rename = "challenge")]
+    Challenge,
+    /// `rate_limit`
+    #[serde(rename = "rate_limit")]
+    RateLimit,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetFirewallConfigRuleActionMitigateRateLimitAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "deny" => Self::Deny,
+                "log" => Self::Log,
+                "challenge" => Self::Challenge,
+                "rate_limit" => Self::RateLimit,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl GetFirewallConfigRuleActionMitigateRateLimitAction {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Deny => "deny",
+            Self::Log => "log",
+            Self::Challenge => "challenge",
+            Self::RateLimit => "rate_limit",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetFirewallConfigRuleActionMitigateRateLimitAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetFirewallConfigRuleConditionGroupItem {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub conditions: Vec<GetFirewallConfigRuleConditionGroupItemCondition>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetFirewallConfigRuleConditionGroupItemCondition {
+    #[serde(
+        rename = "type",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub type_: GetFirewallConfigRuleConditionGroupItemConditionType,
+    #[serde(
+        default = "crate::runtime::absent::<1, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub op: GetFirewallConfigRuleConditionGroupItemConditionOp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neg: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<GetFirewallConfigRuleConditionGroupItemConditionValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum GetFirewallConfigRuleConditionGroupItemConditionOp {
+    /// `re`
+    #[serde(rename = "re")]
+    Re,
+    /// `eq`
+    #[serde(rename = "eq")]
+    Eq,
+    /// `ex`
+    #[serde(rename = "ex")]
+    Ex,
+    /// `inc`
+    #[serde(rename = "inc")]
+    Inc,
+    /// `pre`
+    #[serde(rename = "pre")]
+    Pre,
+    /// `suf`
+    #[serde(rename = "suf")]
+    Suf,
+    /// `sub`
+    #[serde(rename = "sub")]
+    Sub,
+    /// `gt`
+    #[serde(rename = "gt")]
+    Gt,
+    /// `gte`
+    #[serde(rename = "gte")]
+    Gte,
+    /// `lt`
+    #[serde(rename = "lt")]
+    Lt,
+    /// `lte`
+    #[serde(rename = "lte")]
+    Lte,
+    /// `nex`
+    #[serde(rename = "nex")]
+    Nex,
+    /// `ninc`
+    #[serde(rename = "ninc")]
+    Ninc,
+    /// `neq`
+    #[serde(rename = "neq")]
+    Neq,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetFirewallConfigRuleConditionGroupItemConditionOp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "re" => Self::Re,
+                "eq" => Self::Eq,
+                "ex" => Self::Ex,
+                "inc" => Self::Inc,
+                "pre" => Self::Pre,
+                "suf" => Self::Suf,
+                "sub" => Self::Sub,
+                "gt" => Self::Gt,
+                "gte" => Self::Gte,
+                "lt" => Self::Lt,
+                "lte" => Self::Lte,
+                "nex" => Self::Nex,
+                "ninc" => Self::Ninc,
+                "neq" => Self::Neq,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl GetFirewallConfigRuleConditionGroupItemConditionOp {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Re => "re",
+            Self::Eq => "eq",
+            Self::Ex => "ex",
+            Self::Inc => "inc",
+            Self::Pre => "pre",
+            Self::Suf => "suf",
+            Self::Sub => "sub",
+            Self::Gt => "gt",
+            Self::Gte => "gte",
+            Self::Lt => "lt",
+            Self::Lte => "lte",
+            Self::Nex => "nex",
+            Self::Ninc => "ninc",
+            Self::Neq => "neq",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetFirewallConfigRuleConditionGroupItemConditionOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// [Parameter](https://vercel.com/docs/security/vercel-waf/rule-configuration#parameters) from the incoming traffic.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[non_exhaustive]
+pub enum GetFirewallConfigRuleConditionGroupItemConditionType {
+    /// `host`
+    #[serde(rename = "host")]
+    Host,
+    /// `path`
+    #[serde(rename = "path")]
+    Path,
+    /// `method`
+    #[serde(rename = "method")]
+    Method,
+    /// `header`
+    #[serde(rename = "header")]
+    Header,
+    /// `query`
+    #[serde(rename = "query")]
+    Query,
+    /// `cookie`
+    #[serde(rename = "cookie")]
+    Cookie,
+    /// `target_path`
+    #[serde(rename = "target_path")]
+    TargetPath,
+    /// `route`
+    #[serde(rename = "route")]
+    Route,
+    /// `raw_path`
+    #[serde(rename = "raw_path")]
+    RawPath,
+    /// `ip_address`
+    #[serde(rename = "ip_address")]
+    IpAddress,
+    /// `protocol`
+    #[serde(rename = "protocol")]
+    Protocol,
+    /// `region`
+    #[serde(rename = "region")]
+    Region,
+    /// `scheme`
+    #[serde(rename = "scheme")]
+    Scheme,
+    /// `environment`
+    #[serde(rename = "environment")]
+    Environment,
+    /// `user_agent`
+    #[serde(rename = "user_agent")]
+    UserAgent,
+    /// `geo_continent`
+    #[serde(rename = "geo_continent")]
+    GeoContinent,
+    /// `geo_country`
+    #[serde(rename = "geo_country")]
+    GeoCountry,
+    /// `geo_country_region`
+    #[serde(rename = "geo_country_region")]
+    GeoCountryRegion,
+    /// `geo_city`
+    #[serde(rename = "geo_city")]
+    GeoCity,
+    /// `geo_as_number`
+    #[serde(rename = "geo_as_number")]
+    GeoAsNumber,
+    /// `ja4_digest`
+    #[serde(rename = "ja4_digest")]
+    Ja4Digest,
+    /// `ja3_digest`
+    #[serde(rename = "ja3_digest")]
+    Ja3Digest,
+    /// `rate_limit_api_id`
+    #[serde(rename = "rate_limit_api_id")]
+    RateLimitApiId,
+    /// `server_action`
+    #[serde(rename = "server_action")]
+    ServerAction,
+    /// A value this version of the crate does not know.
+    #[serde(untagged)]
+    Unknown(String),
+}
+impl<'de> serde::Deserialize<'de>
+for GetFirewallConfigRuleConditionGroupItemConditionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        crate::runtime::string_enum(
+            deserializer,
+            |text| match text {
+                "host" => Self::Host,
+                "path" => Self::Path,
+                "method" => Self::Method,
+                "header" => Self::Header,
+                "query" => Self::Query,
+                "cookie" => Self::Cookie,
+                "target_path" => Self::TargetPath,
+                "route" => Self::Route,
+                "raw_path" => Self::RawPath,
+                "ip_address" => Self::IpAddress,
+                "protocol" => Self::Protocol,
+                "region" => Self::Region,
+                "scheme" => Self::Scheme,
+                "environment" => Self::Environment,
+                "user_agent" => Self::UserAgent,
+                "geo_continent" => Self::GeoContinent,
+                "geo_country" => Self::GeoCountry,
+                "geo_country_region" => Self::GeoCountryRegion,
+                "geo_city" => Self::GeoCity,
+                "geo_as_number" => Self::GeoAsNumber,
+                "ja4_digest" => Self::Ja4Digest,
+                "ja3_digest" => Self::Ja3Digest,
+                "rate_limit_api_id" => Self::RateLimitApiId,
+                "server_action" => Self::ServerAction,
+                other => Self::Unknown(other.to_owned()),
+            },
+        )
+    }
+}
+impl GetFirewallConfigRuleConditionGroupItemConditionType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Host => "host",
+            Self::Path => "path",
+            Self::Method => "method",
+            Self::Header => "header",
+            Self::Query => "query",
+            Self::Cookie => "cookie",
+            Self::TargetPath => "target_path",
+            Self::Route => "route",
+            Self::RawPath => "raw_path",
+            Self::IpAddress => "ip_address",
+            Self::Protocol => "protocol",
+            Self::Region => "region",
+            Self::Scheme => "scheme",
+            Self::Environment => "environment",
+            Self::UserAgent => "user_agent",
+            Self::GeoContinent => "geo_continent",
+            Self::GeoCountry => "geo_country",
+            Self::GeoCountryRegion => "geo_country_region",
+            Self::GeoCity => "geo_city",
+            Self::GeoAsNumber => "geo_as_number",
+            Self::Ja4Digest => "ja4_digest",
+            Self::Ja3Digest => "ja3_digest",
+            Self::RateLimitApiId => "rate_limit_api_id",
+            Self::ServerAction => "server_action",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl std::fmt::Display for GetFirewallConfigRuleConditionGroupItemConditionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GetFirewallConfigRuleConditionGroupItemConditionValue {
+    String(String),
+    Number(f64),
+    StringList(Vec<String>),
+    /// A shape this version of the crate does not know, kept as raw JSON.
+    Unknown(serde_json::Value),
+}
+impl<'de> serde::Deserialize<'de>
+for GetFirewallConfigRuleConditionGroupItemConditionValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        const UNION: crate::runtime::Untagged<
+            GetFirewallConfigRuleConditionGroupItemConditionValue,
+        > = crate::runtime::Untagged {
+            members: &[
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::STRING,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<String>(json)
+                            .map(
+                                GetFirewallConfigRuleConditionGroupItemConditionValue::String,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::NUMBER,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<f64>(json)
+                            .map(
+                                GetFirewallConfigRuleConditionGroupItemConditionValue::Number,
+                            )
+                    },
+                },
+                crate::runtime::Member {
+                    kinds: crate::runtime::Kinds::ARRAY,
+                    required: None,
+                    decode: |json| {
+                        crate::runtime::member::<Vec<String>>(json)
+                            .map(
+                                GetFirewallConfigRuleConditionGroupItemConditionValue::StringList,
+                            )
+                    },
+                },
+            ],
+            properties: &[],
+        };
+        crate::runtime::decode_untagged(deserializer, &UNION, Self::Unknown)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetV1SecurityFirewallEventsAction {
     #[serde(
         rename = "startTime",
@@ -1746,7 +1756,7 @@ pub struct PutFirewallConfigResponse {
         default = "crate::runtime::absent::<0, _>",
         deserialize_with = "crate::runtime::non_null",
     )]
-    pub active: Active,
+    pub active: GetFirewallConfigResponse,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1836,29 +1846,46 @@ pub struct PutFirewallConfigRuleActionMitigate {
         deserialize_with = "crate::runtime::non_null",
     )]
     pub action: PutFirewallConfigRuleActionMitigateAction,
-    #[serde(rename = "rateLimit", default, skip_serializing_if = "Option::is_none")]
-    pub rate_limit: Option<RateLimit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect: Option<PutFirewallConfigRuleActionMitigateRedirect>,
-    #[serde(rename = "actionDuration", default, skip_serializing_if = "Option::is_none")]
-    pub action_duration: Option<String>,
-    #[serde(rename = "bypassSystem", default, skip_serializing_if = "Option::is_none")]
-    pub bypass_system: Option<bool>,
+    #[serde(
+        rename = "rateLimit",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub rate_limit: crate::Nullable<RateLimit>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect: crate::Nullable<PutFirewallConfigRuleActionMitigateRedirect>,
+    #[serde(
+        rename = "actionDuration",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub action_duration: crate::Nullable<String>,
+    #[serde(
+        rename = "bypassSystem",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub bypass_system: crate::Nullable<bool>,
 }
 impl PutFirewallConfigRuleActionMitigate {
     /// A `PutFirewallConfigRuleActionMitigate` with the fields it needs; the others are unset.
     pub fn new(action: PutFirewallConfigRuleActionMitigateAction) -> Self {
         Self {
             action,
-            rate_limit: None,
-            redirect: None,
-            action_duration: None,
-            bypass_system: None,
+            rate_limit: crate::Nullable::Absent,
+            redirect: crate::Nullable::Absent,
+            action_duration: crate::Nullable::Absent,
+            bypass_system: crate::Nullable::Absent,
         }
     }
     /// Sets [`rate_limit`](Self::rate_limit).
     pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
-        self.rate_limit = Some(rate_limit);
+        self.rate_limit = crate::Nullable::Value(rate_limit);
+        self
+    }
+    /// Sends [`rate_limit`](Self::rate_limit) as `null`.
+    pub fn clear_rate_limit(mut self) -> Self {
+        self.rate_limit = crate::Nullable::Null;
         self
     }
     /// Sets [`redirect`](Self::redirect).
@@ -1866,17 +1893,32 @@ impl PutFirewallConfigRuleActionMitigate {
         mut self,
         redirect: PutFirewallConfigRuleActionMitigateRedirect,
     ) -> Self {
-        self.redirect = Some(redirect);
+        self.redirect = crate::Nullable::Value(redirect);
+        self
+    }
+    /// Sends [`redirect`](Self::redirect) as `null`.
+    pub fn clear_redirect(mut self) -> Self {
+        self.redirect = crate::Nullable::Null;
         self
     }
     /// Sets [`action_duration`](Self::action_duration).
     pub fn with_action_duration(mut self, action_duration: impl Into<String>) -> Self {
-        self.action_duration = Some(action_duration.into());
+        self.action_duration = crate::Nullable::Value(action_duration.into());
+        self
+    }
+    /// Sends [`action_duration`](Self::action_duration) as `null`.
+    pub fn clear_action_duration(mut self) -> Self {
+        self.action_duration = crate::Nullable::Null;
         self
     }
     /// Sets [`bypass_system`](Self::bypass_system).
     pub fn with_bypass_system(mut self, bypass_system: bool) -> Self {
-        self.bypass_system = Some(bypass_system);
+        self.bypass_system = crate::Nullable::Value(bypass_system);
+        self
+    }
+    /// Sends [`bypass_system`](Self::bypass_system) as `null`.
+    pub fn clear_bypass_system(mut self) -> Self {
+        self.bypass_system = crate::Nullable::Null;
         self
     }
 }
@@ -2533,8 +2575,8 @@ pub struct RateLimitWithAlgoWindow {
         deserialize_with = "crate::runtime::non_null",
     )]
     pub keys: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<RateLimitAction>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub action: crate::Nullable<RateLimitAction>,
 }
 impl RateLimitWithAlgoWindow {
     /// A `RateLimitWithAlgoWindow` with the fields it needs; the others are unset.
@@ -2544,12 +2586,17 @@ impl RateLimitWithAlgoWindow {
             window,
             limit,
             keys,
-            action: None,
+            action: crate::Nullable::Absent,
         }
     }
     /// Sets [`action`](Self::action).
     pub fn with_action(mut self, action: RateLimitAction) -> Self {
-        self.action = Some(action);
+        self.action = crate::Nullable::Value(action);
+        self
+    }
+    /// Sends [`action`](Self::action) as `null`.
+    pub fn clear_action(mut self) -> Self {
+        self.action = crate::Nullable::Null;
         self
     }
 }
@@ -2659,9 +2706,9 @@ pub struct UpdateAttackChallengeModeRequest {
     #[serde(
         rename = "attackModeActiveUntil",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub attack_mode_active_until: Option<f64>,
+    pub attack_mode_active_until: crate::Nullable<f64>,
 }
 impl UpdateAttackChallengeModeRequest {
     /// A `UpdateAttackChallengeModeRequest` with the fields it needs; the others are unset.
@@ -2669,7 +2716,7 @@ impl UpdateAttackChallengeModeRequest {
         Self {
             project_id: project_id.into(),
             attack_mode_enabled,
-            attack_mode_active_until: None,
+            attack_mode_active_until: crate::Nullable::Absent,
         }
     }
     /// Sets [`attack_mode_active_until`](Self::attack_mode_active_until).
@@ -2677,7 +2724,12 @@ impl UpdateAttackChallengeModeRequest {
         mut self,
         attack_mode_active_until: f64,
     ) -> Self {
-        self.attack_mode_active_until = Some(attack_mode_active_until);
+        self.attack_mode_active_until = crate::Nullable::Value(attack_mode_active_until);
+        self
+    }
+    /// Sends [`attack_mode_active_until`](Self::attack_mode_active_until) as `null`.
+    pub fn clear_attack_mode_active_until(mut self) -> Self {
+        self.attack_mode_active_until = crate::Nullable::Null;
         self
     }
 }
@@ -4645,7 +4697,7 @@ impl GetFirewallConfigBuilder {
 }
 
 impl crate::Operation for GetFirewallConfigBuilder {
-    type Output = Active;
+    type Output = GetFirewallConfigResponse;
     type Error = GetFirewallConfigError;
 }
 impl crate::runtime::Exchange for GetFirewallConfigBuilder {
@@ -4666,7 +4718,9 @@ impl crate::runtime::Exchange for GetFirewallConfigBuilder {
         request.query("slug", &self.slug.as_deref().or(self.client.team_slug()));
         request
     }
-    async fn decode(response: crate::runtime::Response) -> crate::Result<Active> {
+    async fn decode(
+        response: crate::runtime::Response,
+    ) -> crate::Result<GetFirewallConfigResponse> {
         response.json().await
     }
 }

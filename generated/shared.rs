@@ -36,6 +36,43 @@ pub struct AbuseHistoryItem {
     pub at: f64,
 }
 
+/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "drains",
+        feature = "environment",
+        feature = "integrations",
+        feature = "project-members",
+        feature = "teams"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AddProjectMemberResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub id: String,
+}
+#[cfg(
+    any(
+        feature = "deployments",
+        feature = "drains",
+        feature = "environment",
+        feature = "integrations",
+        feature = "project-members",
+        feature = "teams"
+    )
+)]
+impl AddProjectMemberResponse {
+    /// A `AddProjectMemberResponse` with the fields it needs; the others are unset.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+
 #[cfg(
     any(
         feature = "deployments",
@@ -661,6 +698,41 @@ pub struct ConnectConfiguration {
     pub updated_at: f64,
 }
 
+#[cfg(
+    any(
+        feature = "aliases",
+        feature = "edge-config",
+        feature = "integrations",
+        feature = "projects"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConnectIntegrationResourceToProjectRequest {
+    #[serde(
+        rename = "projectId",
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub project_id: String,
+}
+#[cfg(
+    any(
+        feature = "aliases",
+        feature = "edge-config",
+        feature = "integrations",
+        feature = "projects"
+    )
+)]
+impl ConnectIntegrationResourceToProjectRequest {
+    /// A `ConnectIntegrationResourceToProjectRequest` with the fields it needs; the others are unset.
+    pub fn new(project_id: impl Into<String>) -> Self {
+        Self {
+            project_id: project_id.into(),
+        }
+    }
+}
+
 #[cfg(any(feature = "access-groups", feature = "teams"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1279,41 +1351,6 @@ impl Decrypt {
 impl std::fmt::Display for Decrypt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "aliases",
-        feature = "edge-config",
-        feature = "integrations",
-        feature = "projects"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct DefaultApp {
-    #[serde(
-        rename = "projectId",
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub project_id: String,
-}
-#[cfg(
-    any(
-        feature = "aliases",
-        feature = "edge-config",
-        feature = "integrations",
-        feature = "projects"
-    )
-)]
-impl DefaultApp {
-    /// A `DefaultApp` with the fields it needs; the others are unset.
-    pub fn new(project_id: impl Into<String>) -> Self {
-        Self {
-            project_id: project_id.into(),
-        }
     }
 }
 
@@ -3336,6 +3373,18 @@ pub struct GitComments {
 }
 
 /// The payload of the event, if requested.
+#[cfg(any(feature = "marketplace", feature = "user"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImportResourceResponse {
+    #[serde(
+        default = "crate::runtime::absent::<0, _>",
+        deserialize_with = "crate::runtime::non_null",
+    )]
+    pub name: String,
+}
+
+/// The payload of the event, if requested.
 #[cfg(any(feature = "integrations", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -3653,18 +3702,6 @@ pub struct MicrofrontendsWithUpdatedAtGroupIds {
         deserialize_with = "crate::runtime::non_null",
     )]
     pub enabled: bool,
-}
-
-/// The payload of the event, if requested.
-#[cfg(any(feature = "marketplace", feature = "user"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct NewTeam {
-    #[serde(
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub name: String,
 }
 
 /// If set it overrides the `projectSettings.nodeVersion` for this deployment.
@@ -4004,8 +4041,8 @@ pub struct PatchTeamDefaultDeploymentProtectionPasswordProtection {
     )]
     pub deployment_type: DeploymentType,
     /// The password that will be used to protect Project Deployments
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub password: crate::Nullable<String>,
 }
 #[cfg(any(feature = "projects", feature = "teams"))]
 impl PatchTeamDefaultDeploymentProtectionPasswordProtection {
@@ -4013,12 +4050,17 @@ impl PatchTeamDefaultDeploymentProtectionPasswordProtection {
     pub fn new(deployment_type: DeploymentType) -> Self {
         Self {
             deployment_type,
-            password: None,
+            password: crate::Nullable::Absent,
         }
     }
     /// Sets [`password`](Self::password).
     pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
+        self.password = crate::Nullable::Value(password.into());
+        self
+    }
+    /// Sends [`password`](Self::password) as `null`.
+    pub fn clear_password(mut self) -> Self {
+        self.password = crate::Nullable::Null;
         self
     }
 }
@@ -5033,43 +5075,6 @@ impl TeamRole {
 impl std::fmt::Display for TeamRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
-#[cfg(
-    any(
-        feature = "deployments",
-        feature = "drains",
-        feature = "environment",
-        feature = "integrations",
-        feature = "project-members",
-        feature = "teams"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Transform {
-    #[serde(
-        default = "crate::runtime::absent::<0, _>",
-        deserialize_with = "crate::runtime::non_null",
-    )]
-    pub id: String,
-}
-#[cfg(
-    any(
-        feature = "deployments",
-        feature = "drains",
-        feature = "environment",
-        feature = "integrations",
-        feature = "project-members",
-        feature = "teams"
-    )
-)]
-impl Transform {
-    /// A `Transform` with the fields it needs; the others are unset.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
     }
 }
 

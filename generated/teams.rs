@@ -1366,21 +1366,25 @@ pub struct PatchTeamDefaultDeploymentProtection {
     #[serde(
         rename = "passwordProtection",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub password_protection: Option<
+    pub password_protection: crate::Nullable<
         crate::shared::PatchTeamDefaultDeploymentProtectionPasswordProtection,
     >,
     /// Ensures visitors to your Preview Deployments are logged into Vercel and have a minimum of Viewer access on your team
-    #[serde(rename = "ssoProtection", default, skip_serializing_if = "Option::is_none")]
-    pub sso_protection: Option<crate::shared::SsoProtection>,
+    #[serde(
+        rename = "ssoProtection",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub sso_protection: crate::Nullable<crate::shared::SsoProtection>,
 }
 impl PatchTeamDefaultDeploymentProtection {
     /// A `PatchTeamDefaultDeploymentProtection` with the fields it needs; the others are unset.
     pub fn new() -> Self {
         Self {
-            password_protection: None,
-            sso_protection: None,
+            password_protection: crate::Nullable::Absent,
+            sso_protection: crate::Nullable::Absent,
         }
     }
     /// Sets [`password_protection`](Self::password_protection).
@@ -1388,7 +1392,12 @@ impl PatchTeamDefaultDeploymentProtection {
         mut self,
         password_protection: crate::shared::PatchTeamDefaultDeploymentProtectionPasswordProtection,
     ) -> Self {
-        self.password_protection = Some(password_protection);
+        self.password_protection = crate::Nullable::Value(password_protection);
+        self
+    }
+    /// Sends [`password_protection`](Self::password_protection) as `null`.
+    pub fn clear_password_protection(mut self) -> Self {
+        self.password_protection = crate::Nullable::Null;
         self
     }
     /// Sets [`sso_protection`](Self::sso_protection).
@@ -1396,7 +1405,12 @@ impl PatchTeamDefaultDeploymentProtection {
         mut self,
         sso_protection: crate::shared::SsoProtection,
     ) -> Self {
-        self.sso_protection = Some(sso_protection);
+        self.sso_protection = crate::Nullable::Value(sso_protection);
+        self
+    }
+    /// Sends [`sso_protection`](Self::sso_protection) as `null`.
+    pub fn clear_sso_protection(mut self) -> Self {
+        self.sso_protection = crate::Nullable::Null;
         self
     }
 }
@@ -1410,8 +1424,12 @@ pub struct PatchTeamRequest {
     /// A short text that describes the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(rename = "emailDomain", default, skip_serializing_if = "Option::is_none")]
-    pub email_domain: Option<String>,
+    #[serde(
+        rename = "emailDomain",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent",
+    )]
+    pub email_domain: crate::Nullable<String>,
     /// The name of the team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1419,9 +1437,9 @@ pub struct PatchTeamRequest {
     #[serde(
         rename = "previewDeploymentSuffix",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "crate::Nullable::is_absent",
     )]
-    pub preview_deployment_suffix: Option<String>,
+    pub preview_deployment_suffix: crate::Nullable<String>,
     /// Create a new invite code and replace the current one.
     #[serde(
         rename = "regenerateInviteCode",
@@ -1492,9 +1510,9 @@ impl PatchTeamRequest {
         Self {
             avatar: None,
             description: None,
-            email_domain: None,
+            email_domain: crate::Nullable::Absent,
             name: None,
-            preview_deployment_suffix: None,
+            preview_deployment_suffix: crate::Nullable::Absent,
             regenerate_invite_code: None,
             saml: None,
             slug: None,
@@ -1520,7 +1538,12 @@ impl PatchTeamRequest {
     }
     /// Sets [`email_domain`](Self::email_domain).
     pub fn with_email_domain(mut self, email_domain: impl Into<String>) -> Self {
-        self.email_domain = Some(email_domain.into());
+        self.email_domain = crate::Nullable::Value(email_domain.into());
+        self
+    }
+    /// Sends [`email_domain`](Self::email_domain) as `null`.
+    pub fn clear_email_domain(mut self) -> Self {
+        self.email_domain = crate::Nullable::Null;
         self
     }
     /// Sets [`name`](Self::name).
@@ -1533,7 +1556,14 @@ impl PatchTeamRequest {
         mut self,
         preview_deployment_suffix: impl Into<String>,
     ) -> Self {
-        self.preview_deployment_suffix = Some(preview_deployment_suffix.into());
+        self.preview_deployment_suffix = crate::Nullable::Value(
+            preview_deployment_suffix.into(),
+        );
+        self
+    }
+    /// Sends [`preview_deployment_suffix`](Self::preview_deployment_suffix) as `null`.
+    pub fn clear_preview_deployment_suffix(mut self) -> Self {
+        self.preview_deployment_suffix = crate::Nullable::Null;
         self
     }
     /// Sets [`regenerate_invite_code`](Self::regenerate_invite_code).
@@ -2741,7 +2771,7 @@ pub struct DeleteTeamInviteCodeBuilder {
 }
 
 impl crate::Operation for DeleteTeamInviteCodeBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = DeleteTeamInviteCodeError;
 }
 impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
@@ -2759,7 +2789,7 @@ impl crate::runtime::Exchange for DeleteTeamInviteCodeBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }
@@ -3630,7 +3660,7 @@ impl RemoveTeamMemberBuilder {
 }
 
 impl crate::Operation for RemoveTeamMemberBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = RemoveTeamMemberError;
 }
 impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
@@ -3653,7 +3683,7 @@ impl crate::runtime::Exchange for RemoveTeamMemberBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }
@@ -3823,7 +3853,7 @@ pub struct UpdateTeamMemberBuilder {
 }
 
 impl crate::Operation for UpdateTeamMemberBuilder {
-    type Output = crate::shared::Transform;
+    type Output = crate::shared::AddProjectMemberResponse;
     type Error = UpdateTeamMemberError;
 }
 impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
@@ -3847,7 +3877,7 @@ impl crate::runtime::Exchange for UpdateTeamMemberBuilder {
     }
     async fn decode(
         response: crate::runtime::Response,
-    ) -> crate::Result<crate::shared::Transform> {
+    ) -> crate::Result<crate::shared::AddProjectMemberResponse> {
         response.json().await
     }
 }

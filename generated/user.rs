@@ -4320,7 +4320,7 @@ pub enum UserEventPayload {
     /// The payload of the event, if requested.
     WithUrl(UserEventPayloadWithUrl),
     /// The payload of the event, if requested.
-    WithName(crate::shared::NewTeam),
+    WithName(crate::shared::ImportResourceResponse),
     /// The payload of the event, if requested.
     WithNameOldTeamNewTeam(UserEventPayloadWithNameOldTeamNewTeam),
     /// The payload of the event, if requested.
@@ -5400,7 +5400,9 @@ impl<'de> serde::Deserialize<'de> for UserEventPayload {
                     kinds: crate::runtime::Kinds::OBJECT,
                     required: Some(1),
                     decode: |json| {
-                        crate::runtime::member::<crate::shared::NewTeam>(json)
+                        crate::runtime::member::<
+                            crate::shared::ImportResourceResponse,
+                        >(json)
                             .map(UserEventPayload::WithName)
                     },
                 },
@@ -6603,7 +6605,7 @@ impl std::fmt::Display for UserEventPayloadGrantType {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum UserEventPayloadName {
-    WithName(crate::shared::NewTeam),
+    WithName(crate::shared::ImportResourceResponse),
     String(String),
     /// A shape this version of the crate does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -6618,7 +6620,9 @@ impl<'de> serde::Deserialize<'de> for UserEventPayloadName {
                     kinds: crate::runtime::Kinds::OBJECT,
                     required: Some(1),
                     decode: |json| {
-                        crate::runtime::member::<crate::shared::NewTeam>(json)
+                        crate::runtime::member::<
+                            crate::shared::ImportResourceResponse,
+                        >(json)
                             .map(UserEventPayloadName::WithName)
                     },
                 },
@@ -7290,9 +7294,9 @@ pub struct UserEventPayloadWithAliasNameOldTeam {
     )]
     pub alias: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<crate::shared::NewTeam>,
+    pub old_team: Option<crate::shared::ImportResourceResponse>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<crate::shared::NewTeam>,
+    pub new_team: Option<crate::shared::ImportResourceResponse>,
 }
 
 /// The payload of the event, if requested.
@@ -8428,9 +8432,9 @@ pub struct UserEventPayloadWithIdOldTeamNewTeam {
     )]
     pub id: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<crate::shared::NewTeam>,
+    pub old_team: Option<crate::shared::ImportResourceResponse>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<crate::shared::NewTeam>,
+    pub new_team: Option<crate::shared::ImportResourceResponse>,
 }
 
 /// The payload of the event, if requested.
@@ -8587,7 +8591,7 @@ pub struct UserEventPayloadWithJob {
         default = "crate::runtime::absent::<0, _>",
         deserialize_with = "crate::runtime::non_null",
     )]
-    pub project: crate::shared::NewTeam,
+    pub project: crate::shared::ImportResourceResponse,
     #[serde(
         default = "crate::runtime::absent::<1, _>",
         deserialize_with = "crate::runtime::non_null",
@@ -8729,9 +8733,9 @@ pub struct UserEventPayloadWithNameOldTeamNewTeam {
     )]
     pub name: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<crate::shared::NewTeam>,
+    pub old_team: Option<crate::shared::ImportResourceResponse>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<crate::shared::NewTeam>,
+    pub new_team: Option<crate::shared::ImportResourceResponse>,
 }
 
 /// The payload of the event, if requested.
@@ -10471,9 +10475,9 @@ pub struct UserEventPayloadWithUrl {
     )]
     pub url: String,
     #[serde(rename = "oldTeam", default, skip_serializing_if = "Option::is_none")]
-    pub old_team: Option<crate::shared::NewTeam>,
+    pub old_team: Option<crate::shared::ImportResourceResponse>,
     #[serde(rename = "newTeam", default, skip_serializing_if = "Option::is_none")]
-    pub new_team: Option<crate::shared::NewTeam>,
+    pub new_team: Option<crate::shared::ImportResourceResponse>,
 }
 
 /// The payload of the event, if requested.

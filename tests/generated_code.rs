@@ -211,3 +211,39 @@ fn a_body_whose_schema_requires_properties_is_an_argument() {
     let builder = &builder[..builder.find("request_builder!(UpdateResourceSecretsByIdBuilder)").unwrap()];
     assert!(!builder.contains("pub fn body("), "{builder}");
 }
+
+/// The types users meet as an operation's request body or success answer (not a
+/// component schema), each with the type stems of the operations they are that for.
+fn operation_faces(api: &vercel_codegen::ir::Api) -> std::collections::BTreeMap<&str, Vec<&str>> {
+    let mut faces: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for op in &api.operations {
+        let answers = op.successes().flat_map(|r| r.body.iter().chain(r.stream.iter()));
+        for ty in op.body.iter().map(|b| &b.ty).chain(answers) {
+            let TypeRef::Named(name) = ty else { continue };
+            if !api.types[name].pointer.starts_with("/components/schemas/") {
+                faces.entry(name.as_str()).or_default().push(op.type_stem.as_str());
+            }
+        }
+    }
+    faces
+}
+
+/// A type that is some operation's request body or success answer is named after an
+/// operation it is that for: the name starts with the operation's type stem
+/// (`ImportResourceResponse`), or is the resource those operations act on (`Project` for
+/// `GetProject` and `UpdateProject`). So no such type takes its name from a property met
+/// elsewhere, such as the `newTeam` of a user event's payload.
+#[test]
+fn operation_bodies_and_answers_are_named_after_their_operations() {
+    let api = support::generate_pinned().api;
+    let faces = operation_faces(&api);
+    let misnamed: Vec<String> = faces
+        .iter()
+        .filter(|(name, stems)| !stems.iter().any(|stem| name.starts_with(stem) || stem.ends_with(*name)))
+        .map(|(name, stems)| format!("{name} (for {stems:?})"))
+        .collect();
+    assert!(misnamed.is_empty(), "named after something else: {misnamed:?}");
+    for id in ["import-resource", "update-resource"] {
+        assert_eq!(answer(&api, id), &TypeRef::Named("ImportResourceResponse".into()), "{id}");
+    }
+}

@@ -9,6 +9,7 @@ mod body;
 mod client;
 mod error;
 mod fill;
+mod nullable;
 mod number;
 mod operation;
 mod options;
@@ -26,6 +27,7 @@ pub use client::{
 };
 pub use error::{DeclaredError, Error, ErrorDetail, Result};
 pub use fill::{FillCause, Filled};
+pub use nullable::Nullable;
 pub use number::Number;
 pub use operation::{Operation, Outcome};
 pub use options::{RateLimit, RequestOptions, ResponseValue};

@@ -4,6 +4,7 @@
 //! hand-written runtime (`generator/runtime/`) is written beside the generated
 //! modules unchanged.
 
+mod builders;
 mod docs;
 mod operations;
 mod paging;
@@ -16,7 +17,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::format::{format_chunks, format_tokens, FormatError};
-use crate::ir::{feature_name, Api, TypeKind, SHARED_GROUP};
+use crate::ir::{feature_name, Api, Field, TypeDef, TypeKind, SHARED_GROUP};
 pub use docs::{code as doc_code, sanitize as sanitize_doc};
 use types::ident;
 
@@ -27,6 +28,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/client.rs", include_str!("../../runtime/client.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
     ("runtime/fill.rs", include_str!("../../runtime/fill.rs")),
+    ("runtime/nullable.rs", include_str!("../../runtime/nullable.rs")),
     ("runtime/number.rs", include_str!("../../runtime/number.rs")),
     ("runtime/operation.rs", include_str!("../../runtime/operation.rs")),
     ("runtime/options.rs", include_str!("../../runtime/options.rs")),
@@ -59,6 +61,12 @@ impl<'a> Context<'a> {
             }
             _ => quote!(#ty),
         }
+    }
+
+    /// Whether `field` of `def` has three states (left out, `null`, a value): see
+    /// `ir::sends_null`.
+    pub fn sends_null(&self, def: &TypeDef, field: &Field) -> bool {
+        crate::ir::sends_null(self.api, def, field)
     }
 
     /// The kind of the named type `name`.
@@ -178,8 +186,9 @@ fn lib_file(api: &Api, crate_doc: &CrateDoc) -> TokenStream {
         mod runtime;
 
         pub use runtime::{
-            BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, FillCause, Filled, JsonStream,
-            Number, Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue, Result,
+            BoxFuture, ByteStream, Client, ClientBuilder, DeclaredError, Error, ErrorDetail, FillCause, Filled,
+            JsonStream, Nullable, Number, Operation, Outcome, Paginated, RateLimit, RequestOptions, ResponseValue,
+            Result,
             RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_SIZE, DEFAULT_MAX_PAGES,
             DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
         };

@@ -3,6 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::builders::{self, needs_value};
 use super::docs::doc_attrs;
 use super::Context;
 use crate::ir::{feature_name, Enum, Field, Struct, TypeDef, TypeKind, TypeRef, SHARED_GROUP};
@@ -78,8 +79,8 @@ fn struct_def(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&TokenSt
     let debug = (!redacting).then(|| quote!(Debug,));
     let debug_impl = redacting.then(|| redacting_debug(def, s, cfg));
     let default = s.fields.iter().all(|f| !needs_value(f)).then(|| quote!(Default,));
-    let constructors = def.sent.then(|| constructors(ctx, def, s, cfg));
-    let fields = s.fields.iter().enumerate().map(|(number, field)| field_def(ctx, field, &def.group, number));
+    let constructors = def.sent.then(|| builders::constructors(ctx, def, s, cfg));
+    let fields = s.fields.iter().enumerate().map(|(number, field)| field_def(ctx, def, field, number));
     let additional = s.additional.as_ref().map(|field| {
         let field_name = ident(&field.rust_name);
         let doc = doc_attrs([field.doc.as_deref()]);
@@ -119,90 +120,6 @@ fn decodes_null(ctx: &Context<'_>, ty: &TypeRef) -> bool {
     }
 }
 
-/// Does a field need a value to build its struct (required, and not nullable)?
-pub(super) fn needs_value(field: &Field) -> bool {
-    field.required && !matches!(field.ty, TypeRef::Nullable(_))
-}
-
-/// How a constructor or setter takes a field's value: text as `impl Into<String>`,
-/// optional values unwrapped.
-struct FieldInput {
-    /// The parameter's type.
-    ty: TokenStream,
-    /// The expression stored in the field, from the parameter of the field's name.
-    stored: TokenStream,
-    /// Whether the parameter is stored as it is (`Self { name }` suffices).
-    as_is: bool,
-}
-
-fn field_input(ctx: &Context<'_>, field: &Field, group: &str) -> FieldInput {
-    let name = ident(&field.rust_name);
-    let value_ty = match &field.ty {
-        TypeRef::Nullable(inner) => inner.as_ref(),
-        other => other,
-    };
-    let (ty, value, converted) = match value_ty {
-        TypeRef::String => (quote!(impl Into<String>), quote!(#name.into()), true),
-        other => (type_tokens(ctx, other, group), quote!(#name), false),
-    };
-    if needs_value(field) {
-        FieldInput { ty, stored: value, as_is: !converted }
-    } else {
-        FieldInput { ty, stored: quote!(Some(#value)), as_is: false }
-    }
-}
-
-/// `new` with the fields a value needs, and a `with_` setter for each of the others:
-/// the struct is `#[non_exhaustive]`, so this is how users build what they send.
-fn constructors(ctx: &Context<'_>, def: &TypeDef, s: &Struct, cfg: Option<&TokenStream>) -> TokenStream {
-    let name = ident(&def.name);
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    let mut setters = Vec::new();
-    for field in &s.fields {
-        let field_name = ident(&field.rust_name);
-        let FieldInput { ty: input, stored, as_is } = field_input(ctx, field, &def.group);
-        if needs_value(field) {
-            args.push(quote!(#field_name: #input));
-            inits.push(if as_is { quote!(#field_name,) } else { quote!(#field_name: #stored,) });
-            continue;
-        }
-        inits.push(quote!(#field_name: None,));
-        let setter = quote::format_ident!("with_{}", field.rust_name.trim_start_matches("r#"));
-        let doc = format!(" Sets [`{0}`](Self::{0}).", field.rust_name);
-        let deprecated = deprecated_attr(field.deprecated, "field");
-        setters.push(quote! {
-            #[doc = #doc]
-            #deprecated
-            pub fn #setter(mut self, #field_name: #input) -> Self {
-                self.#field_name = #stored;
-                self
-            }
-        });
-    }
-    if let Some(additional) = &s.additional {
-        let field_name = ident(&additional.rust_name);
-        inits.push(quote!(#field_name: std::collections::BTreeMap::new(),));
-    }
-    let new_doc = format!(" A `{}` with the fields it needs; the others are unset.", def.name);
-    let many = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let allow_deprecated = allows_deprecated(s);
-    quote! {
-        #cfg
-        #allow_deprecated
-        impl #name {
-            #[doc = #new_doc]
-            #many
-            pub fn new(#(#args),*) -> Self {
-                Self {
-                    #(#inits)*
-                }
-            }
-
-            #(#setters)*
-        }
-    }
-}
 
 /// A `Debug` that prints `<redacted>` for credential fields.
 fn redacting_debug(def: &TypeDef, s: &Struct, cfg: Option<&TokenStream>) -> TokenStream {
@@ -250,37 +167,20 @@ pub fn operation_deprecated_attr(deprecated: bool, replaced_by: Option<&str>) ->
 
 /// `#[allow(deprecated)]` for code of a struct that reads or writes its own deprecated
 /// fields.
-fn allows_deprecated(s: &Struct) -> Option<TokenStream> {
+pub(super) fn allows_deprecated(s: &Struct) -> Option<TokenStream> {
     s.fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]))
 }
 
 /// A struct's field. A required field decodes through the runtime's `absent` (when the
 /// answer lacks it) and `non_null` (when it holds `null` and the field is not nullable)
 /// hooks, which fill it in and report it; `number` is its place among the fields.
-fn field_def(ctx: &Context<'_>, field: &Field, group: &str, number: usize) -> TokenStream {
+fn field_def(ctx: &Context<'_>, def: &TypeDef, field: &Field, number: usize) -> TokenStream {
     let name = ident(&field.rust_name);
     let doc = doc_attrs([field.doc.as_deref()]);
     let deprecated = deprecated_attr(field.deprecated, "field");
     let wire = &field.wire_name;
     let rename = (field.rust_name != *wire).then(|| quote!(rename = #wire,));
-    let inner = type_tokens(ctx, &field.ty, group);
-    let nullable = matches!(field.ty, TypeRef::Nullable(_));
-    let absent = format!("crate::runtime::absent::<{number}, _>");
-    let (ty, extra) = match (field.required, nullable) {
-        // Raw JSON and unions decode `null` themselves.
-        (true, false) if decodes_null(ctx, &field.ty) => (inner, quote!(default = #absent,)),
-        (true, false) => (inner, quote!(default = #absent, deserialize_with = "crate::runtime::non_null",)),
-        // Required but nullable: always sent (as null when None).
-        (true, true) => (inner, quote!(default = #absent,)),
-        (false, true) => (
-            inner,
-            quote!(default, skip_serializing_if = "Option::is_none",),
-        ),
-        (false, false) => (
-            quote!(Option<#inner>),
-            quote!(default, skip_serializing_if = "Option::is_none",),
-        ),
-    };
+    let (ty, extra) = field_type(ctx, def, field, number);
     let attrs = quote!(#rename #extra);
     let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#attrs)]));
     quote! {
@@ -288,6 +188,27 @@ fn field_def(ctx: &Context<'_>, field: &Field, group: &str, number: usize) -> To
         #deprecated
         #serde
         pub #name: #ty,
+    }
+}
+
+/// A field's Rust type, and the serde attributes that say when it is written.
+fn field_type(ctx: &Context<'_>, def: &TypeDef, field: &Field, number: usize) -> (TokenStream, TokenStream) {
+    let skip_none = quote!(default, skip_serializing_if = "Option::is_none",);
+    if ctx.sends_null(def, field) {
+        // Optional and nullable in a request-only type: left out, `null` or a value.
+        let value = type_tokens(ctx, builders::value_type(field), &def.group);
+        return (quote!(crate::Nullable<#value>), quote!(default, skip_serializing_if = "crate::Nullable::is_absent",));
+    }
+    let inner = type_tokens(ctx, &field.ty, &def.group);
+    let absent = format!("crate::runtime::absent::<{number}, _>");
+    match (field.required, matches!(field.ty, TypeRef::Nullable(_))) {
+        // Raw JSON and unions decode `null` themselves.
+        (true, false) if decodes_null(ctx, &field.ty) => (inner, quote!(default = #absent,)),
+        (true, false) => (inner, quote!(default = #absent, deserialize_with = "crate::runtime::non_null",)),
+        // Required but nullable: always sent (as null when None).
+        (true, true) => (inner, quote!(default = #absent,)),
+        (false, true) => (inner, skip_none),
+        (false, false) => (quote!(Option<#inner>), skip_none),
     }
 }
 

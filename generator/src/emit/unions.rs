@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::types::{ident, needs_value, type_tokens};
+use super::builders::needs_value;
+use super::types::{ident, type_tokens};
 use super::Context;
 use crate::ir::{Struct, TypeDef, TypeKind, TypeRef, Union};
 

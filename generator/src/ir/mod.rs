@@ -7,6 +7,7 @@
 mod identity;
 mod model;
 mod naming;
+mod nullable;
 mod operation;
 mod paging;
 mod replacement;
@@ -17,6 +18,7 @@ mod widen;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use model::*;
+pub use nullable::{answered, null_sentences, request_only, says_null_is_sent, sends_null};
 pub use operation::split_path;
 pub use schema::{escape_pointer, SHARED_GROUP};
 
@@ -97,9 +99,12 @@ pub fn build(spec: &LoadedSpec, filter: &Filter) -> Built {
         version: document.info.version.clone(),
         operations,
         types: defined,
+        request_only: BTreeSet::new(),
     };
     assign_groups(&mut api);
     mark_sent(&mut api);
+    api.request_only = nullable::request_only(&api);
+    nullable::nullable_by_description(&mut api);
     let paging: Vec<Option<Paging>> = api.operations.iter().map(|op| paging::paging_of(&api, op)).collect();
     for (op, paging) in api.operations.iter_mut().zip(paging) {
         op.paging = paging;

@@ -2,7 +2,7 @@
 //!
 //! Emission reads only these structures; nothing here refers back to openapiv3.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The whole API as the generator will emit it.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +15,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Named types, keyed (and so ordered) by their Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// The named types requests send and no answer holds: their optional nullable
+    /// fields have three states (left out, `null`, a value; see `nullable`).
+    pub request_only: BTreeSet<String>,
 }
 
 /// The Cargo feature that enables a group (`log_drains` -> `log-drains`).
@@ -391,7 +394,8 @@ pub struct Field {
     pub rust_name: String,
     /// The property name on the wire.
     pub wire_name: String,
-    /// The type (already `Nullable` when the schema is nullable).
+    /// The type (already `Nullable` when the schema is nullable, or, in a request-only
+    /// type, when its description says `null` may be sent).
     pub ty: TypeRef,
     /// Whether the property is required.
     pub required: bool,

@@ -11,7 +11,10 @@
 //!    `Project`.
 //! 3. A word that can stand alone goes to the type that most often occurs under it
 //!    (the first met among equals): `Deployment`, `Framework`. Words too vague to stand
-//!    alone (`Type`, `Status`, ...) and union variants are always qualified.
+//!    alone (`Type`, `Status`, ...) and union variants are always qualified. A type that
+//!    is an operation's request body or success answer takes no word: users meet it
+//!    there, so it is named by rule 4, not after a property met elsewhere (the
+//!    `newTeam` of an event payload).
 //! 4. A type that is an operation's body or response is named after the operation.
 //! 5. Anything else is its word qualified by the type it occurs in (`ProjectPermissions`),
 //!    or by the operation when that type is named after one (`GetInvoiceItem`).
@@ -149,11 +152,12 @@ impl Namer<'_, '_> {
         }
     }
 
-    /// Rule 3: each standalone word goes to the type that occurs under it most often.
+    /// Rule 3: each standalone word goes to the type that occurs under it most often,
+    /// among those that are no operation's body or answer.
     fn name_standalone_words(&mut self) {
         let mut contenders: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
         for (index, class) in self.classes.iter().enumerate() {
-            if self.chosen[index].is_some() {
+            if self.chosen[index].is_some() || class.occurrences.iter().any(|o| is_operation_face(o)) {
                 continue;
             }
             if let Some((word, count)) = favourite_word(&class.occurrences) {
@@ -308,6 +312,12 @@ fn common_noun(occurrences: &[&Occurrence]) -> Option<String> {
     (nouns.all(|noun| noun == Some(first)) && stands_alone(first)).then(|| first.to_owned())
 }
 
+/// Is this place an operation's request body or success answer (or stream item), where
+/// users meet the type? Error bodies are not.
+pub(super) fn is_operation_face(occurrence: &Occurrence) -> bool {
+    occurrence.role == Role::Root && !occurrence.word.ends_with("Error")
+}
+
 /// Is one of the places an operation reading the resource answers with it (`GetProject`)?
 fn is_read(occurrences: &[&Occurrence]) -> bool {
     occurrences.iter().any(|o| {
@@ -430,6 +440,28 @@ mod tests {
         assert_eq!(names["ImportResourceNotification"], "Notification");
         assert_eq!(names["UpdateInstallationNotification"], "UpdateInstallationNotification");
         assert_eq!(names["UpdateInstallationNotificationLevel"], "NotificationLevel");
+    }
+
+    #[test]
+    fn an_operation_body_or_answer_is_named_after_the_operation_not_a_word_met_elsewhere() {
+        let stem = |s: &str| Qualifier::Stem(s.to_owned());
+        let ty = |s: &str| Qualifier::Type(s.to_owned());
+        let occurrences = [
+            at(Role::Root, "ImportResourceResponse", "Response", stem("ImportResource")),
+            at(Role::Root, "UpdateResourceResponse", "Response", stem("UpdateResource")),
+            at(Role::Property, "UserEventPayloadNewTeam", "NewTeam", ty("UserEventPayload")),
+            at(Role::Root, "GetTeamBadRequestError", "BadRequestError", stem("GetTeam")),
+            at(Role::Property, "UserEventPayloadOldTeam", "OldTeam", ty("UserEventPayload")),
+        ];
+        let classes = vec![
+            Class { provisional: "ImportResourceResponse", occurrences: vec![&occurrences[0], &occurrences[1], &occurrences[2]] },
+            // An error body is not where users meet a type: the word still names it.
+            Class { provisional: "GetTeamBadRequestError", occurrences: vec![&occurrences[3], &occurrences[4]] },
+        ];
+        // `Resource` names another type already.
+        let names = final_names(&classes, &["Resource".to_owned()], &BTreeMap::new());
+        assert_eq!(names["ImportResourceResponse"], "ImportResourceResponse");
+        assert_eq!(names["GetTeamBadRequestError"], "OldTeam");
     }
 
     #[test]

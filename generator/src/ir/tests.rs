@@ -256,3 +256,48 @@ fn deprecation_is_read_from_the_flag_the_summary_parameters_and_properties() {
     assert_eq!(fields, [("renew", true), ("name", false)]);
     emits(api);
 }
+
+#[test]
+fn optional_nullable_request_properties_have_three_states_where_no_answer_holds_them() {
+    let built = build_doc(
+        json!({"/a": {"post": {"operationId": "updateA",
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                "command": {"type": "string", "nullable": true, "description": "When `null` is used it is detected."},
+                "note": {"type": "string", "description": "A note. Send `null` to clear it."},
+                "label": {"type": "string", "description": "Not null-able."},
+                "size": {"type": "integer", "nullable": true},
+                "shared": {"$ref": "#/components/schemas/Shared"}},
+                "required": ["size"]}}}},
+            "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shared"}}}}}}}}),
+        json!({"Shared": {"type": "object", "properties": {"x": {"type": "string", "nullable": true}}}}),
+    );
+    let api = &built.api;
+    assert_eq!(api.request_only, BTreeSet::from(["UpdateARequest".to_owned()]));
+    let fields = |name: &str| match &api.types[name].kind {
+        TypeKind::Struct(s) => s.fields.clone(),
+        other => panic!("{name} is {other:?}"),
+    };
+    let three_state: Vec<String> = fields("UpdateARequest")
+        .iter()
+        .filter(|f| sends_null(api, &api.types["UpdateARequest"], f))
+        .map(|f| f.wire_name.clone())
+        .collect();
+    // `size` is required (always sent, `null` when unset); `label` only mentions null.
+    assert_eq!(three_state, ["command", "note"]);
+    assert!(fields("Shared").iter().all(|f| !sends_null(api, &api.types["Shared"], f)));
+    let sources = crate::emit::crate_sources(api).unwrap_or_else(|e| panic!("{e}"));
+    let lib = sources.values().find(|s| s.contains("pub struct UpdateARequest")).expect("the request type");
+    for expected in [
+        "pub command: crate::Nullable<String>",
+        "pub note: crate::Nullable<String>",
+        "pub label: Option<String>",
+        "pub size: Option<i64>",
+        "pub x: Option<String>",
+        "pub fn clear_command(mut self) -> Self",
+        "/// Send `null` to clear it.",
+    ] {
+        assert!(lib.contains(expected), "{expected} missing from:\n{lib}");
+    }
+    assert!(!lib.contains("pub fn clear_x"), "{lib}");
+}
