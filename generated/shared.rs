@@ -36,7 +36,7 @@ pub struct AbuseHistoryItem {
     pub at: f64,
 }
 
-/// If the deployment was created using a Custom Environment, then this property contains information regarding the environment used.
+/// Responds with the project ID on success.
 #[cfg(
     any(
         feature = "deployments",
@@ -3372,7 +3372,6 @@ pub struct GitComments {
     pub on_commit: bool,
 }
 
-/// The payload of the event, if requested.
 #[cfg(any(feature = "marketplace", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4225,7 +4224,6 @@ impl std::fmt::Display for PreviousRole {
     }
 }
 
-/// List of domains associated with this environment
 #[cfg(any(feature = "deployments", feature = "environment", feature = "projects"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5078,7 +5076,6 @@ impl std::fmt::Display for TeamRole {
     }
 }
 
-/// The payload of the event, if requested.
 #[cfg(any(feature = "edge-config", feature = "user"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

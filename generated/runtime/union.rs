@@ -82,8 +82,11 @@ pub(crate) struct Member<U> {
     /// another union).
     pub(crate) required: Option<usize>,
     /// Decodes the JSON text as this member, if it can.
-    pub(crate) decode: fn(&str) -> Option<U>,
+    pub(crate) decode: Decode<U>,
 }
+
+/// Decodes a JSON text as one member of a union, if it can.
+pub(crate) type Decode<U> = fn(&str) -> Option<U>;
 
 /// `decode` of a [`Member`]: the value of type `T` the JSON text holds, if it holds one.
 pub(crate) fn member<T: DeserializeOwned>(json: &str) -> Option<T> {
@@ -159,7 +162,7 @@ pub(crate) struct Tagged<U: 'static> {
     /// The property that holds the tag.
     pub(crate) tag: &'static str,
     /// Each tag value, with its member's `decode` (as a [`Member`]'s).
-    pub(crate) variants: &'static [(&'static str, fn(&str) -> Option<U>)],
+    pub(crate) variants: &'static [(&'static str, Decode<U>)],
 }
 
 /// The member of a tagged union its tag names, decoded once from the JSON text (serde's

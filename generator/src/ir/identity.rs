@@ -85,29 +85,43 @@ pub(super) fn is_component(def: &TypeDef) -> bool {
 }
 
 /// Moves the members (and pointers) of merged types to their representatives, and gives
-/// the representative the most common description of its class.
+/// the representative the most common description of its class; when the class is an
+/// operation's request body or success answer, of those places only (where users meet
+/// it, and what it is named after: not the description of an event payload elsewhere).
 fn absorb(
     types: &mut BTreeMap<String, TypeDef>,
     members: &mut BTreeMap<String, Vec<String>>,
     substitution: &BTreeMap<String, TypeRef>,
 ) {
-    let mut docs: BTreeMap<String, Vec<Option<String>>> = BTreeMap::new();
+    let mut docs: BTreeMap<String, Vec<(bool, Option<String>)>> = BTreeMap::new();
     for (name, target) in substitution {
         let TypeRef::Named(representative) = target else { continue };
         let Some(def) = types.remove(name) else { continue };
         let moved = members.remove(name).unwrap_or_default();
         members.entry(representative.clone()).or_default().extend(moved);
-        docs.entry(representative.clone()).or_default().push(def.doc);
+        docs.entry(representative.clone()).or_default().push((is_operation_face(&def.pointer), def.doc));
         if let Some(rep) = types.get_mut(representative) {
             rep.pointers.extend(def.pointers);
         }
     }
     for (representative, others) in docs {
         let Some(rep) = types.get_mut(&representative) else { continue };
-        let mut all = vec![rep.doc.clone()];
+        let mut all = vec![(is_operation_face(&rep.pointer), rep.doc.clone())];
         all.extend(others);
-        rep.doc = most_common(&all);
+        let faces = all.iter().any(|(face, _)| *face);
+        let chosen: Vec<Option<String>> =
+            all.into_iter().filter(|(face, _)| *face || !faces).map(|(_, doc)| doc).collect();
+        rep.doc = most_common(&chosen);
     }
+}
+
+/// Is the schema at `pointer` an operation's request body or success answer (the schema
+/// itself, not one nested in it)?
+fn is_operation_face(pointer: &str) -> bool {
+    let Some(rest) = pointer.strip_prefix("/paths/") else { return false };
+    let Some(media) = rest.strip_suffix("/schema") else { return false };
+    let Some((before, _media_type)) = media.rsplit_once("/content/") else { return false };
+    before.ends_with("/requestBody") || before.rsplit_once("/responses/").is_some_and(|(_, status)| status.starts_with('2'))
 }
 
 /// The most common description (the first among equals), if any is given.
@@ -443,6 +457,31 @@ mod tests {
         let merged = merge_identical(types, &order);
         assert_eq!(merged.types.keys().collect::<Vec<_>>(), ["Box", "Error"]);
         assert_eq!(merged.replaced["GetThingsValue"], named("Error"));
+    }
+
+    #[test]
+    fn an_operation_answer_takes_no_description_from_elsewhere() {
+        let kind = object(vec![field("name", TypeRef::String, "")]);
+        let answer = "/paths/~1v1~1things/put/responses/200/content/application~1json/schema";
+        let (_, mut face) = def("PutThingResponse", kind.clone());
+        face.pointer = answer.to_owned();
+        face.doc = None;
+        let (_, mut payload) = def("EventPayloadNewTeam", kind.clone());
+        payload.doc = Some("The payload of the event, if requested.".to_owned());
+        let (_, mut other) = def("EventPayloadOldTeam", kind);
+        other.doc = payload.doc.clone();
+        let types = BTreeMap::from([
+            ("PutThingResponse".to_owned(), face),
+            ("EventPayloadNewTeam".to_owned(), payload),
+            ("EventPayloadOldTeam".to_owned(), other),
+        ]);
+        let order: Vec<String> = ["PutThingResponse", "EventPayloadNewTeam", "EventPayloadOldTeam"].map(String::from).to_vec();
+        let merged = merge_identical(types, &order);
+        assert_eq!(merged.types.len(), 1);
+        assert_eq!(merged.types.values().next().unwrap().doc, None);
+        assert!(is_operation_face("/paths/~1v1/post/requestBody/content/application~1json/schema"));
+        assert!(!is_operation_face("/paths/~1v1/post/responses/400/content/application~1json/schema"));
+        assert!(!is_operation_face(&format!("{answer}/properties/name")));
     }
 
     #[test]
