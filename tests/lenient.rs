@@ -301,3 +301,51 @@ fn an_answer_of_every_required_field_left_out_decodes_to_empty_values() {
     let invoice: Result<(GetInvoiceResponse, _), _> = vercel_api::decode_answer("test", b"{}".to_vec(), false);
     assert!(invoice.unwrap().1.iter().all(|fill| fill.cause == FillCause::Absent));
 }
+
+/// A page of `list_aliases` whose aliases lack the required `created`.
+fn aliases_page(uids: &[&str], next: Option<u64>) -> ResponseTemplate {
+    let aliases: Vec<Value> =
+        uids.iter().map(|uid| json!({"alias": format!("{uid}.vercel.app"), "deploymentId": null, "projectId": "p", "uid": uid})).collect();
+    ResponseTemplate::new(200).set_body_json(json!({
+        "aliases": aliases,
+        "pagination": {"count": uids.len(), "next": next, "prev": null}
+    }))
+}
+
+#[tokio::test]
+async fn a_listing_reports_what_its_pages_fill_in_once() {
+    use futures_util::{StreamExt, TryStreamExt};
+    use wiremock::matchers::{method, query_param, query_param_is_missing};
+    use wiremock::Mock;
+
+    let _one = one_at_a_time().await;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("until"))
+        .respond_with(aliases_page(&["a1", "a2"], Some(5)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param("until", "5"))
+        .respond_with(aliases_page(&["a3"], None))
+        .mount(&server)
+        .await;
+    let warnings = Warnings::default();
+    let subscriber = tracing_subscriber::registry().with(warnings.clone());
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let client = client(&server);
+    let aliases: Vec<_> = client.list_aliases().paginate().try_collect().await.unwrap();
+    assert_eq!(aliases.len(), 3);
+    assert!(aliases.iter().all(|alias| alias.created.is_empty()));
+    let warnings = warnings.0.lock().unwrap().clone();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("aliases[].created (absent, 2 times)"), "{}", warnings[0]);
+
+    // Strict, the listing ends with the error of its first page.
+    let strict = RequestOptions::new().strict_decoding(true);
+    let items: Vec<_> = client.list_aliases().options(strict).paginate().collect().await;
+    assert_eq!(items.len(), 1);
+    let Some(Err(error)) = items.into_iter().next() else { panic!("expected an error") };
+    assert_eq!(decode_path(error), "aliases[0].created");
+}
