@@ -514,9 +514,5 @@ fn without_indexes(path: &str) -> String {
 /// The body of a declared error response, if it matches the document (nothing filled in:
 /// an error body that does not is kept as an unexpected status, with its text).
 pub(crate) fn error_body<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
-    let before = mark();
-    let decoded = serde_json::from_slice(body).ok();
-    let filled = mark() != before;
-    rollback(before);
-    decoded.filter(|_| !filled)
+    unfilled(|| serde_json::from_slice(body).ok())
 }

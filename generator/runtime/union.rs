@@ -133,7 +133,7 @@ where
     // ...then, of those that keep every key, the one that fills in fewest fields (unless
     // this union is inside a member on trial, which must take the value as it is).
     if fill::in_trial() {
-        return serde_json::from_str(json).map(unknown).map_err(de::Error::custom);
+        return raw_json(json, unknown);
     }
     let tally = tally.or_else(tallied);
     let keeps_keys = |i: &&usize| tally.as_ref().is_none_or(|tally| tally.keeps_keys(**i));
@@ -154,6 +154,11 @@ where
     if let Some(decoded) = fewest.and_then(|(_, i)| (members[i].decode)(json)) {
         return Ok(decoded);
     }
+    raw_json(json, unknown)
+}
+
+/// The union's raw-JSON variant, holding `json`.
+fn raw_json<U, E: de::Error>(json: &str, unknown: fn(Value) -> U) -> Result<U, E> {
     serde_json::from_str(json).map(unknown).map_err(de::Error::custom)
 }
 
@@ -179,7 +184,7 @@ where
     let variant = tagged.variants.iter().find(|(value, _)| tag.as_ref().is_some_and(|tag| tag.0 == *value));
     match variant.and_then(|(_, decode)| decode(json)) {
         Some(decoded) => Ok(decoded),
-        None => serde_json::from_str(json).map(unknown).map_err(de::Error::custom),
+        None => raw_json(json, unknown),
     }
 }
 
