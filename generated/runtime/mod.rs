@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 mod body;
+mod captured;
 mod client;
 mod error;
 mod fill;

@@ -18,6 +18,8 @@ use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::captured::Captured;
+
 /// `deserialize_*` methods of [`Walk`] for values that hold no others: serde_json's own.
 macro_rules! forward_to_value {
     ($($method:ident)*) => {
@@ -208,14 +210,13 @@ pub(crate) fn rollback(mark: usize) {
     });
 }
 
-/// Decodes `T` from `json`, as a union member: over a [`Walk`] while a body is traced,
-/// so the path goes on.
-pub(crate) fn from_text<T: DeserializeOwned>(json: &str) -> serde_json::Result<T> {
+/// Decodes `T` from a union's value, as one of its members: over a [`Walk`] while a body
+/// is traced, so the path goes on.
+pub(crate) fn from_captured<T: DeserializeOwned>(value: &Captured) -> serde_json::Result<T> {
     if STATE.with_borrow(|state| state.trace.is_some()) {
-        let value: Value = serde_json::from_str(json)?;
-        T::deserialize(Walk(&value))
+        T::deserialize(Walk(&value.to_value()?))
     } else {
-        serde_json::from_str(json)
+        T::deserialize(value)
     }
 }
 

@@ -25,6 +25,7 @@ use types::ident;
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/mod.rs", include_str!("../../runtime/mod.rs")),
     ("runtime/body.rs", include_str!("../../runtime/body.rs")),
+    ("runtime/captured.rs", include_str!("../../runtime/captured.rs")),
     ("runtime/client.rs", include_str!("../../runtime/client.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
     ("runtime/fill.rs", include_str!("../../runtime/fill.rs")),
