@@ -94,10 +94,12 @@ fn decode(c: &mut Criterion) {
             b.iter(|| serde_json::from_slice::<Value>(black_box(body)).unwrap())
         });
         group.bench_function(BenchmarkId::from_parameter("typed"), |b| b.iter(|| (case.typed)(black_box(body))));
-        // The client owns the body it decodes (it keeps it for errors): the copy is
-        // made outside the measurement.
+        // The client owns the body it decodes (it keeps it for errors), as read from
+        // the network a moment before: the copy is measured with it (about 1% of the
+        // time), since a batch of copies made beforehand would be decoded cold from
+        // the cache while the other columns read a warm body.
         group.bench_function(BenchmarkId::from_parameter("client"), |b| {
-            b.iter_batched(|| body.to_vec(), |owned| (case.client)(owned), criterion::BatchSize::SmallInput)
+            b.iter(|| (case.client)(black_box(body).to_vec()))
         });
         group.finish();
     }

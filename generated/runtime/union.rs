@@ -283,7 +283,8 @@ impl<'v, 'de> Tally<'v, 'de> {
 
     /// The members that keep property `key`, each with whether it requires it.
     fn keepers(&self, key: &str) -> &'static [(usize, bool)] {
-        let order = |name: &str| name.len().cmp(&key.len()).then_with(|| name.cmp(key));
+        // Bytes compared one by one: names are short, and mostly differ early.
+        let order = |name: &str| name.len().cmp(&key.len()).then_with(|| name.bytes().cmp(key.bytes()));
         match self.properties.binary_search_by(|(name, _)| order(name)) {
             Ok(index) => self.properties[index].1,
             Err(_) => &[],
@@ -300,7 +301,8 @@ impl<'v, 'de> Tally<'v, 'de> {
             for &(member, required) in keepers {
                 self.members[member].met += usize::from(required);
             }
-            if !is_null(text) {
+            // A key every member keeps is lacked by none.
+            if keepers.len() < self.members.len() && !is_null(text) {
                 for (member, counts) in self.members.iter_mut().enumerate() {
                     counts.lacks += usize::from(!keeps(keepers, member));
                 }

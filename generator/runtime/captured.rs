@@ -116,7 +116,7 @@ impl<'de> Visitor<'de> for CapturedVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Captured<'de>, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16).min(64));
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(32).min(64));
         while let Some(key) = map.next_key_seed(KeyText)? {
             entries.push((key, map.next_value()?));
         }
@@ -349,5 +349,25 @@ mod tests {
         let captured = Captured::deserialize(&value).unwrap();
         let Captured::Object(entries) = &captured else { panic!("an object") };
         assert_eq!(&*entries[0].1, r#"{"b":[1,"two"]}"#);
+    }
+
+    #[test]
+    fn a_value_serde_buffered_is_written_out_as_text() {
+        // A flattened struct hands its fields over from serde's own buffer.
+        #[derive(serde::Deserialize)]
+        struct Flattened {
+            #[serde(flatten)]
+            rest: std::collections::BTreeMap<String, Read>,
+        }
+        struct Read(Value);
+        impl<'de> Deserialize<'de> for Read {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let captured = Captured::deserialize(deserializer)?;
+                captured.to_value().map(Read).map_err(de::Error::custom)
+            }
+        }
+        let flattened: Flattened = serde_json::from_str(r#"{"a": {"b": [1, {"c": "d"}]}, "e": 2.5}"#).unwrap();
+        assert_eq!(flattened.rest["a"].0, serde_json::json!({"b": [1, {"c": "d"}]}));
+        assert_eq!(flattened.rest["e"].0, serde_json::json!(2.5));
     }
 }
