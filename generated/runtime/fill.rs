@@ -177,7 +177,7 @@ fn record(cause: FillCause, path: impl FnOnce(&Trace) -> String) {
 }
 
 /// How many fills the decoding under way made so far.
-pub(crate) fn mark() -> usize {
+fn mark() -> usize {
     STATE.with_borrow(|state| state.count)
 }
 
@@ -186,13 +186,19 @@ pub(crate) fn mark() -> usize {
 /// in their members either ([`in_trial`]): they keep the raw JSON, as the member must be
 /// the one that takes the value as it is.
 pub(crate) fn unfilled<T>(decode: impl FnOnce() -> Option<T>) -> Option<T> {
-    let before = mark();
     STATE.with_borrow_mut(|state| state.trials += 1);
-    let decoded = decode();
+    let (decoded, fills) = counted(decode);
     STATE.with_borrow_mut(|state| state.trials -= 1);
-    let filled = mark() != before;
+    decoded.filter(|_| fills == 0)
+}
+
+/// Runs `decode`, then forgets what it filled in: its value, and how many fields it filled.
+pub(crate) fn counted<T>(decode: impl FnOnce() -> Option<T>) -> (Option<T>, usize) {
+    let before = mark();
+    let decoded = decode();
+    let fills = mark() - before;
     rollback(before);
-    decoded.filter(|_| !filled)
+    (decoded, fills)
 }
 
 /// Whether a union member is being tried that must fill in nothing.
@@ -201,7 +207,7 @@ pub(crate) fn in_trial() -> bool {
 }
 
 /// Forgets the fills made since `mark`.
-pub(crate) fn rollback(mark: usize) {
+fn rollback(mark: usize) {
     STATE.with_borrow_mut(|state| {
         state.count = mark;
         if let Some(trace) = &mut state.trace {

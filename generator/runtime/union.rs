@@ -134,12 +134,9 @@ where
     }
     let tally = tally.or_else(tallied);
     let keeps_keys = |i: &usize| tally.as_ref().is_none_or(|tally| tally.keeps_keys(*i));
-    let fills = |i: usize| {
-        let mark = fill::mark();
-        let decoded = (members[i].decode)(&value).is_some();
-        let fills = fill::mark() - mark;
-        fill::rollback(mark);
-        decoded.then_some(fills)
+    let fills = |i: usize| match fill::counted(|| (members[i].decode)(&value)) {
+        (Some(_), fills) => Some(fills),
+        (None, _) => None,
     };
     let may_fill = |i: usize, fills: usize| tally.as_ref().is_none_or(|tally| tally.may_fill(i, fills));
     let fewest =
