@@ -79,6 +79,13 @@ fn cases() -> Vec<Case> {
         let item = bodies.edge_config_item(depth);
         cases.push(case::<Answer<GetEdgeConfigItemBuilder>>(format!("edge_config_item, depth {depth}"), &item));
     }
+    // 64 nested objects in all, 64 values 1 deep to 1 value 64 deep: time should not
+    // grow with depth.
+    for depth in [1, 8, 64] {
+        let item = bodies.edge_config_item_spread(64, depth);
+        let name = format!("edge_config_item, {} × depth {depth}", 64 / depth);
+        cases.push(case::<Answer<GetEdgeConfigItemBuilder>>(name, &item));
+    }
     cases
 }
 

@@ -96,4 +96,14 @@ impl<'d> Bodies<'d> {
         item["value"] = value;
         item
     }
+
+    /// An Edge Config item whose value holds `total / depth` values side by side, each
+    /// nesting `depth` objects: the same number of objects at every depth.
+    pub fn edge_config_item_spread(&self, total: usize, depth: usize) -> Value {
+        let mut item = self.edge_config_item(depth);
+        let nested = item["value"].take();
+        let spread = (0..total / depth).map(|k| (format!("a{k}"), nested.clone()));
+        item["value"] = Value::Object(Map::from_iter(spread));
+        item
+    }
 }
