@@ -15,6 +15,7 @@
 //! type it meets ([`JsonTypes`]).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
@@ -91,7 +92,56 @@ pub(crate) type Decode<U> = fn(&Captured) -> Option<U>;
 
 /// `decode` of a [`Member`]: the value of type `T` the union's value holds, if it holds one.
 pub(crate) fn member<T: DeserializeOwned>(value: &Captured) -> Option<T> {
+    if Nesting::refused() {
+        return None;
+    }
     fill::from_captured(value).ok()
+}
+
+/// How many unions may be decoded one inside another. A union decodes its member from
+/// the text of each value, where serde_json's own limit of 128 levels starts again, so a
+/// union that holds itself would let a hostile answer nest until the stack overflows.
+/// Each union is at least one level of JSON: no answer within serde_json's limit
+/// reaches this one.
+const MAX_NESTED_UNIONS: usize = 128;
+
+thread_local! {
+    /// The unions being decoded on this thread, and whether one was refused for being
+    /// nested too deep (every union around it then fails at once, trying no other member).
+    static NESTING: Cell<(usize, bool)> = const { Cell::new((0, false)) };
+}
+
+/// A union being decoded, counted while it lives.
+struct Nesting;
+
+impl Nesting {
+    /// Counts one more union, or refuses it past [`MAX_NESTED_UNIONS`].
+    fn enter<E: de::Error>() -> Result<Nesting, E> {
+        let (depth, refused) = NESTING.get();
+        if refused || depth >= MAX_NESTED_UNIONS {
+            NESTING.set((depth, true));
+            return Err(too_deep());
+        }
+        NESTING.set((depth + 1, false));
+        Ok(Nesting)
+    }
+
+    /// Whether a union inside the current one was refused.
+    fn refused() -> bool {
+        NESTING.get().1
+    }
+}
+
+impl Drop for Nesting {
+    fn drop(&mut self) {
+        let (depth, refused) = NESTING.get();
+        // The refusal lasts until the outermost union has failed with it.
+        NESTING.set((depth - 1, refused && depth > 1));
+    }
+}
+
+fn too_deep<E: de::Error>() -> E {
+    E::custom(format_args!("unions nested more than {MAX_NESTED_UNIONS} deep"))
 }
 
 /// The member of a union that decodes the value keeping most of it, or `unknown` with the
@@ -106,6 +156,7 @@ pub(crate) fn decode_untagged<'de, D, U>(deserializer: D, union: &Untagged<U>, u
 where
     D: Deserializer<'de>,
 {
+    let _nesting = Nesting::enter()?;
     let value = Captured::deserialize(deserializer)?;
     let kind = Kinds::of(&value);
     let members = union.members;
@@ -149,6 +200,9 @@ where
 
 /// The union's raw-JSON variant, holding `value`.
 fn raw_json<U, E: de::Error>(value: &Captured, unknown: fn(Value) -> U) -> Result<U, E> {
+    if Nesting::refused() {
+        return Err(too_deep());
+    }
     value.to_value().map(unknown).map_err(de::Error::custom)
 }
 
@@ -167,6 +221,7 @@ pub(crate) fn decode_tagged<'de, D, U>(deserializer: D, tagged: &Tagged<U>, unkn
 where
     D: Deserializer<'de>,
 {
+    let _nesting = Nesting::enter()?;
     let value = Captured::deserialize(deserializer)?;
     let tag = match &value {
         Captured::Object(entries) => entries.iter().find(|(key, _)| key == tagged.tag).map(|(_, text)| text),

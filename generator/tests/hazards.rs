@@ -38,7 +38,7 @@ fn hazards_crate_passes_clippy_and_round_trips_its_data() {
     let test = cargo(&out, &["test", "--tests", "--quiet"]);
     assert!(test.status.success(), "the round trips failed:\n{}", head(&test));
     let report = support::text(&test.stdout);
-    assert!(report.contains("6 passed"), "{report}");
+    assert!(report.contains("7 passed"), "{report}");
 }
 
 #[test]
