@@ -185,9 +185,9 @@ where
     }
     let tally = tally.or_else(tallied);
     let keeps_keys = |i: &usize| tally.as_ref().is_none_or(|tally| tally.keeps_keys(*i));
-    let fills = |i: usize| match fill::counted(|| (members[i].decode)(&value)) {
-        (Some(_), fills) => Some(fills),
-        (None, _) => None,
+    let fills = |i: usize| {
+        let (decoded, fills) = fill::counted(|| (members[i].decode)(&value));
+        decoded.map(|_| fills)
     };
     let may_fill = |i: usize, fills: usize| tally.as_ref().is_none_or(|tally| tally.may_fill(i, fills));
     let fewest =

@@ -192,7 +192,8 @@ pub(crate) fn unfilled<T>(decode: impl FnOnce() -> Option<T>) -> Option<T> {
     decoded.filter(|_| fills == 0)
 }
 
-/// Runs `decode`, then forgets what it filled in: its value, and how many fields it filled.
+/// Runs `decode` and forgets what it filled in: gives its value and how many fields it
+/// filled.
 pub(crate) fn counted<T>(decode: impl FnOnce() -> Option<T>) -> (Option<T>, usize) {
     let before = mark();
     let decoded = decode();
